@@ -1,0 +1,204 @@
+"""GPU planes: kernels, memory copies and device-side op time.
+
+Each kernel launch on a stream line is attributed to a TensorFlow op from, in order:
+its ``tf_op`` / ``annotation`` / ``level 0`` stat, the derived ``TensorFlow Ops`` line
+of its plane (the op span covering the kernel), the host event that launched it
+(same ``correlation_id``). Kernels aggregate per (kernel, op, grid, block); device
+ops are the kernels grouped by op.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import KernelStat, MemcpyStat, OpStat
+from . import names
+from .aggregate import ps_to_us
+from .occupancy import occupancy_pct
+
+_DETAIL = re.compile(r"(\w+):(\S+)")
+_COPY_DIRECTION = {"MemcpyH2D": "HtoD", "MemcpyD2H": "DtoH", "MemcpyD2D": "DtoD",
+                   "MemcpyP2P": "DtoD", "MemcpyHtoD": "HtoD", "MemcpyDtoH": "DtoH"}
+_OP_STATS = ("tf_op", "annotation", "level 0")
+
+
+def parse_details(text: str) -> dict:
+    """``regs:38 shm:0 grid:160,1,1 block:1024,1,1`` -> {"regs": "38", ...}."""
+    return dict(_DETAIL.findall(text or ""))
+
+
+def is_gpu_plane(plane) -> bool:
+    return plane.name.startswith("/device:GPU:")
+
+
+@dataclass
+class _Launch:
+    kernel: str
+    op: str  # "name:type" or ""
+    source: str
+    duration_ps: int
+    details: dict
+    eager: bool
+
+
+def _op_from_stats(stats: dict) -> str:
+    for key in _OP_STATS:
+        value = stats.get(key)
+        if isinstance(value, str) and value:
+            op = names.strip_annotation(value)
+            if op:
+                return op
+    return ""
+
+
+class _TfOpsLine:
+    """The derived ``TensorFlow Ops`` line: which op span covers a given time."""
+
+    def __init__(self, plane):
+        line = next((l for l in plane.lines if l.name == "TensorFlow Ops"), None)
+        self.empty = line is None or len(line) == 0
+        if self.empty:
+            return
+        order = np.argsort(line.start_ps, kind="stable")
+        self.start = line.start_ps[order]
+        self.end = self.start + line.duration_ps[order]
+        self.names = [plane.event_names[i] for i in line.name_index[order]]
+
+    def op_at(self, t: int) -> str:
+        if self.empty:
+            return ""
+        i = int(np.searchsorted(self.start, t, side="right")) - 1
+        if i >= 0 and t < self.end[i]:
+            return self.names[i]
+        return ""
+
+
+def _launches(plane, correlation) -> tuple[list, list]:
+    tf_ops_line = _TfOpsLine(plane)
+    kernels, copies = [], []
+    for line in plane.lines:
+        if line.derived:
+            continue
+        for i in range(len(line)):
+            duration = int(line.duration_ps[i])
+            name = plane.event_names[line.name_index[i]]
+            stats = line.stats(i)
+            op, source = _op_from_stats(stats), "annotation"
+            if not op:
+                op, source = tf_ops_line.op_at(int(line.start_ps[i])), "tf_ops_line"
+            if not op:
+                op, source = correlation().get(stats.get("correlation_id"), ""), "correlation"
+            launch = _Launch(name, op, source if op else "", duration,
+                             stats, bool(stats.get("is_eager") or 0))
+            if "kernel_details" in stats:
+                if duration > 0:
+                    launch.details = parse_details(stats["kernel_details"])
+                    kernels.append(launch)
+            elif "memcpy_details" in stats or name in _COPY_DIRECTION:
+                launch.details = parse_details(stats.get("memcpy_details", ""))
+                copies.append(launch)
+    return kernels, copies
+
+
+def _kernel_rows(plane, kernels) -> list[KernelStat]:
+    major = int(plane.stats.get("compute_cap_major") or 0)
+    minor = int(plane.stats.get("compute_cap_minor") or 0)
+    rows: dict = {}
+    for k in kernels:
+        grid, block = k.details.get("grid", ""), k.details.get("block", "")
+        regs = int(k.details.get("regs", 0) or 0)
+        smem = int(k.details.get("shm", 0) or 0) + int(k.details.get("dshm", 0) or 0)
+        op_name = names.parse_tf_op(k.op).name if k.op else ""
+        key = (k.kernel, op_name, grid, block, regs, smem)
+        us = k.duration_ps / 1e6
+        row = rows.get(key)
+        if row is None:
+            threads = int(np.prod([int(x) for x in block.split(",") if x.isdigit()] or [0]))
+            rows[key] = KernelStat(
+                name=k.kernel, op=op_name, device=plane.name, count=1, total_us=us, min_us=us, max_us=us,
+                grid=grid, block=block, registers=regs, shared_mem_bytes=smem,
+                occupancy_pct=round(occupancy_pct(major, minor, threads, regs, smem), 2),
+                op_source=k.source, host=plane.hostname)
+        else:
+            row.count += 1
+            row.total_us += us
+            row.min_us = min(row.min_us, us)
+            row.max_us = max(row.max_us, us)
+    return list(rows.values())
+
+
+def _device_op_rows(plane, kernels) -> list[OpStat]:
+    rows: dict = {}
+    for k in kernels:
+        if not k.op:
+            continue
+        op = names.parse_tf_op(k.op)
+        mode = "eager" if k.eager else "graph"
+        key = (op.name, op.type, mode)
+        us = k.duration_ps / 1e6
+        row = rows.get(key)
+        if row is None:
+            rows[key] = OpStat(name=op.name, type=op.type, device=plane.name, mode=mode, count=1,
+                               total_us=us, self_us=us, host=plane.hostname, category=op.category)
+        else:
+            row.count += 1
+            row.total_us += us
+            row.self_us += us
+    return list(rows.values())
+
+
+def _copy_rows(plane, copies) -> list[MemcpyStat]:
+    rows: dict = {}
+    for c in copies:
+        direction = _COPY_DIRECTION.get(c.kernel, c.kernel)
+        op_name = names.parse_tf_op(c.op).name if c.op else ""
+        key = (direction, op_name)
+        size = int(c.details.get("size", 0) or 0)
+        row = rows.get(key)
+        if row is None:
+            rows[key] = MemcpyStat(device=plane.name, direction=direction, op=op_name, count=1,
+                                   bytes=size, total_us=c.duration_ps / 1e6, host=plane.hostname)
+        else:
+            row.count += 1
+            row.bytes += size
+            row.total_us += c.duration_ps / 1e6
+    return list(rows.values())
+
+
+def device_tables(plane, correlation):
+    """(kernel rows, device op rows, memcpy rows) for one GPU plane.
+
+    ``correlation()`` returns the correlation_id -> host op map; it is called only
+    when a kernel has no op from its stats or the TensorFlow Ops line.
+    """
+    kernels, copies = _launches(plane, correlation)
+    return _kernel_rows(plane, kernels), _device_op_rows(plane, kernels), _copy_rows(plane, copies)
+
+
+def host_ops_by_correlation(host_plane, is_op: np.ndarray) -> dict:
+    """correlation_id -> "name:type" of the host op enclosing the launch with that id."""
+    if host_plane is None or "correlation_id" not in host_plane.stat_ids:
+        return {}
+    out = {}
+    for line in host_plane.lines:
+        if line.derived or len(line) == 0:
+            continue
+        ops = np.flatnonzero(is_op[line.name_index])
+        if len(ops) == 0:
+            continue
+        op_start = line.start_ps[ops]
+        op_end = op_start + line.duration_ps[ops]
+        candidates = np.flatnonzero(~is_op[line.name_index])
+        correlation = line.stat_column(candidates, "correlation_id")
+        for i, corr in zip(candidates.tolist(), correlation):
+            if corr is None:
+                continue
+            t = line.start_ps[i]
+            inside = np.flatnonzero((op_start <= t) & (op_end >= t))
+            if len(inside):
+                innermost = inside[np.argmax(op_start[inside])]
+                out[corr] = line.plane.event_names[line.name_index[ops[innermost]]]
+    return out

@@ -1,0 +1,195 @@
+"""Decode an XSpace protobuf into planes of columnar lines.
+
+The wire format is parsed by protobuf's C backend (upb) with the message classes of
+``xplane_pb``; each line's events become three int64 numpy columns (name index,
+start, duration). Stats are read lazily, per event subset, because most analyses
+need stats on a small fraction of events. Event names are interned per plane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from google.protobuf.message import DecodeError
+
+from ..errors import EmptyProfileError, SourceError
+from . import xplane_pb
+
+# Derived (synthetic) lines such as "TensorFlow Ops" carry ids from 0xdeadbeef up.
+_DERIVED_MIN = 0xDEADBEEF
+_DERIVED_SPAN = 1024
+DERIVED_LINE_NAMES = frozenset(
+    {"TensorFlow Ops", "TensorFlow Name Scope", "Steps", "XLA Ops", "XLA Modules",
+     "Launch Stats", "Source code", "Framework Name Scope", "Framework Ops"}
+)
+
+
+def is_derived_line(line_id: int, name: str) -> bool:
+    """True for lines that XProf derives from other lines (not a thread or stream)."""
+    low = line_id & 0xFFFFFFFF
+    return _DERIVED_MIN <= low < _DERIVED_MIN + _DERIVED_SPAN or name in DERIVED_LINE_NAMES
+
+
+def _stat_value(stat, stat_names):
+    kind = stat.WhichOneof("value")
+    if kind is None:
+        return None
+    if kind == "ref_value":
+        return stat_names.get(stat.ref_value, "")
+    return getattr(stat, kind)
+
+
+@dataclass
+class Line:
+    """One timeline (a host thread or a GPU stream) with its events as columns."""
+
+    id: int
+    name: str
+    display_name: str
+    timestamp_ns: int
+    name_index: np.ndarray  # int64: index into Plane.event_names
+    start_ps: np.ndarray  # int64: relative to the XSpace origin
+    duration_ps: np.ndarray  # int64
+    plane: "Plane" = field(repr=False)
+    _events: object = field(repr=False)
+
+    @property
+    def derived(self) -> bool:
+        return is_derived_line(self.id, self.name)
+
+    def __len__(self) -> int:
+        return len(self.start_ps)
+
+    def stats(self, index: int) -> dict:
+        """All stats of one event (its metadata's stats first, then its own), refs resolved."""
+        names = self.plane.stat_names
+        event = self._events[int(index)]
+        out = dict(self.plane.event_metadata_stats(event.metadata_id))
+        for stat in event.stats:
+            out[names.get(stat.metadata_id, "")] = _stat_value(stat, names)
+        return out
+
+    def stat_column(self, indices, stat_name: str, default=None) -> list:
+        """The value of one stat for each event in ``indices`` (``default`` where absent)."""
+        stat_id = self.plane.stat_ids.get(stat_name)
+        if stat_id is None:
+            return [default] * len(indices)
+        names = self.plane.stat_names
+        events = self._events
+        out = []
+        for i in indices:
+            value = default
+            for stat in events[int(i)].stats:
+                if stat.metadata_id == stat_id:
+                    value = _stat_value(stat, names)
+                    break
+            out.append(value)
+        return out
+
+
+@dataclass
+class Plane:
+    """One device (``/host:CPU``, ``/device:GPU:0``) or other profiling source."""
+
+    id: int
+    name: str
+    hostname: str
+    event_names: list[str]
+    stat_names: dict[int, str]
+    stat_ids: dict[str, int]
+    stats: dict[str, object]
+    lines: list[Line]
+    _metadata: object = field(repr=False)
+    _metadata_stats: dict = field(default_factory=dict, repr=False)
+
+    def event_metadata_stats(self, metadata_id: int) -> dict:
+        cached = self._metadata_stats.get(metadata_id)
+        if cached is None:
+            meta = self._metadata.get(metadata_id)
+            cached = {} if meta is None else {
+                self.stat_names.get(s.metadata_id, ""): _stat_value(s, self.stat_names)
+                for s in meta.stats
+            }
+            self._metadata_stats[metadata_id] = cached
+        return cached
+
+    @property
+    def event_count(self) -> int:
+        return sum(len(line) for line in self.lines)
+
+
+@dataclass
+class Space:
+    """A decoded XSpace: its planes plus the messages the profiler left in it."""
+
+    planes: list[Plane]
+    hostnames: list[str]
+    errors: list[str]
+    warnings: list[str]
+    origin_ns: int
+
+    def plane(self, name: str) -> Plane | None:
+        return next((p for p in self.planes if p.name == name), None)
+
+    @property
+    def event_count(self) -> int:
+        return sum(p.event_count for p in self.planes)
+
+
+def parse(data: bytes, source: str = "<bytes>") -> Space:
+    """Decode serialized XSpace bytes; raise SourceError for anything that is not one."""
+    if not data:
+        raise EmptyProfileError(f"{source}: the file is empty (0 bytes): no profile was written")
+    try:
+        message = xplane_pb.XSpace.FromString(data)
+    except DecodeError as exc:
+        raise SourceError(f"{source}: not a readable XSpace profile (truncated or corrupt: {exc})") from None
+    if not any(p.name for p in message.planes):
+        raise SourceError(f"{source}: not an XSpace profile (no named planes found)")
+    return _decode(message)
+
+
+def _origin_ns(message) -> int:
+    stamps = [line.timestamp_ns for plane in message.planes for line in plane.lines if len(line.events)]
+    return min(stamps) if stamps else 0
+
+
+def _decode(message) -> Space:
+    origin = _origin_ns(message)
+    hostname = message.hostnames[0] if len(message.hostnames) else ""
+    planes = [_decode_plane(p, origin, hostname) for p in message.planes]
+    return Space(planes, list(message.hostnames), list(message.errors), list(message.warnings), origin)
+
+
+def _decode_plane(message, origin_ns: int, hostname: str) -> Plane:
+    stat_names = {k: v.name for k, v in message.stat_metadata.items()}
+    metadata = message.event_metadata
+    ids = np.fromiter(metadata.keys(), np.int64, len(metadata))
+    ids.sort()
+    event_names = [metadata[int(i)].name for i in ids] + [""]
+    plane = Plane(
+        id=message.id, name=message.name, hostname=hostname, event_names=event_names,
+        stat_names=stat_names, stat_ids={v: k for k, v in stat_names.items()},
+        stats={}, lines=[], _metadata=metadata,
+    )
+    plane.stats = {stat_names.get(s.metadata_id, ""): _stat_value(s, stat_names) for s in message.stats}
+    plane.lines = [_decode_line(line, plane, ids, origin_ns) for line in message.lines]
+    return plane
+
+
+def _decode_line(message, plane: Plane, ids: np.ndarray, origin_ns: int) -> Line:
+    events = message.events
+    n = len(events)
+    columns = np.array([(e.metadata_id, e.offset_ps, e.duration_ps) for e in events], np.int64).reshape(n, 3)
+    index = np.searchsorted(ids, columns[:, 0])
+    index = np.minimum(index, len(ids))
+    unknown = index >= len(ids)
+    index[~unknown] = np.where(ids[index[~unknown]] == columns[~unknown, 0], index[~unknown], len(ids))
+    index[unknown] = len(ids)  # the trailing "" name
+    start = columns[:, 1] + (message.timestamp_ns - origin_ns) * 1000
+    return Line(
+        id=message.id, name=message.name, display_name=message.display_name or message.name,
+        timestamp_ns=message.timestamp_ns, name_index=index, start_ps=start,
+        duration_ps=columns[:, 2], plane=plane, _events=events,
+    )

@@ -1,0 +1,102 @@
+"""The ``tftrace`` command: run, stats, export, ls (and report once views exist).
+
+Errors are one line on stderr and an exit code from the error hierarchy; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import runpy
+import sys
+
+from .errors import TftraceError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tftrace", description="Profile TensorFlow programs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a Python script under a trace")
+    run.add_argument("-o", "--output", help="write the run file here (default: the run store)")
+    run.add_argument("--no-python", action="store_true", help="do not sample Python stacks")
+    run.add_argument("script")
+    run.add_argument("args", nargs=argparse.REMAINDER)
+    stats = sub.add_parser("stats", help="print op, kernel and function statistics")
+    stats.add_argument("source")
+    stats.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    stats.add_argument("--top", type=int, default=None)
+    export = sub.add_parser("export", help="write a profile in another tool's format")
+    export.add_argument("source")
+    export.add_argument("--format", choices=("tensorboard",), required=True)
+    export.add_argument("-o", "--output", required=True)
+    sub.add_parser("ls", help="list the runs in the store")
+    return parser
+
+
+def _run(args) -> int:
+    from .capture import trace
+
+    if not os.path.isfile(args.script):
+        raise TftraceError(f"{args.script}: no such script")
+    sys.argv = [args.script, *args.args]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
+    t = trace(name=os.path.basename(args.script), python=not args.no_python, store=args.output is None)
+    code = 0
+    try:
+        with t:
+            runpy.run_path(args.script, run_name="__main__")
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
+    except BaseException:  # the script's own error: show it like python would
+        import traceback
+        traceback.print_exc()
+        code = 1
+    if t.profile is not None:
+        where = t.profile.save(args.output) if args.output else f"run {t.run_id}"
+        print(f"tftrace: {t.profile.event_count:,} events, {len(t.profile.ops)} ops -> {where}", file=sys.stderr)
+    return code
+
+
+def _stats(args) -> int:
+    from . import stats
+    from .sources import load
+
+    profile = load(args.source)
+    render = {"table": lambda p: stats.to_table(p, top=args.top or 20),
+              "json": lambda p: stats.to_json(p, args.top), "csv": lambda p: stats.to_csv(p, args.top)}
+    sys.stdout.write(render[args.format](profile) + ("\n" if args.format != "csv" else ""))
+    return 0
+
+
+def _export(args) -> int:
+    from .sources import load
+
+    directory = load(args.source).export_tensorboard(args.output)
+    print(directory)
+    return 0
+
+
+def _ls(args) -> int:
+    from .magic import _RunList
+    from .store import Store
+
+    print(repr(_RunList(Store().list())))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"run": _run, "stats": _stats, "export": _export, "ls": _ls}[args.command]
+    try:
+        return handler(args)
+    except TftraceError as exc:
+        print(f"tftrace: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Built-in demo workloads (no downloads: data ships with scikit-learn)."""

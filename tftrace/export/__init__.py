@@ -1,0 +1,1 @@
+"""Exporters: write a Profile in another tool's format."""

@@ -1,0 +1,102 @@
+"""``%%tftrace`` and ``%tftrace``: thin IPython wiring over trace(), the store and sources.
+
+The cell runs in the user's namespace; if it raises, its profile is still shown and
+stored, then the original exception propagates with its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+
+from .capture.session import active_trace, trace
+from .errors import TftraceError
+
+CELL_USAGE = "%%tftrace [--name N] [--no-python] [--report PATH] [--quiet]"
+LINE_USAGE = "%tftrace list | show RUN | export RUN PATH"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{message}\nusage: {self.usage}")
+
+
+def _cell_parser() -> _Parser:
+    parser = _Parser(prog="%%tftrace", usage=CELL_USAGE, add_help=False)
+    parser.add_argument("--name", default="")
+    parser.add_argument("--no-python", action="store_true")
+    parser.add_argument("--report", default=None)
+    parser.add_argument("--quiet", action="store_true")
+    return parser
+
+
+@magics_class
+class TftraceMagics(Magics):
+    @line_cell_magic
+    def tftrace(self, line: str, cell: str | None = None):
+        try:
+            if cell is None:
+                return self._line(line)
+            return self._cell(line, cell)
+        except TftraceError as exc:
+            raise UsageError(str(exc)) from None
+
+    def _cell(self, line: str, cell: str):
+        args = _cell_parser().parse_args(shlex.split(line))
+        if active_trace() is not None:
+            raise UsageError("%%tftrace cannot run inside another trace: traces do not nest")
+        filename = self.shell.compile.cache(cell)
+        code = compile(cell, filename, "exec")
+        t = trace(name=args.name or "cell", python=not args.no_python)
+        try:
+            with t:
+                exec(code, self.shell.user_ns)  # noqa: S102 - running the user's own cell
+        finally:
+            if t.profile is not None:
+                self._after(t, args)
+
+    def _after(self, t, args) -> None:
+        from .display import show
+
+        if args.report:
+            t.profile.to_html(args.report)
+        if not args.quiet:
+            show(t.profile, t.run_id)
+
+    def _line(self, line: str):
+        from .display import show
+        from .sources import load
+        from .store import Store
+
+        words = shlex.split(line)
+        if not words:
+            raise UsageError(f"usage: {LINE_USAGE}")
+        command, rest = words[0], words[1:]
+        if command == "list" and not rest:
+            return _RunList(Store().list())
+        if command == "show" and len(rest) == 1:
+            return show(load(rest[0]), rest[0])
+        if command == "export" and len(rest) == 2:
+            return load(rest[0]).to_html(rest[1])
+        raise UsageError(f"usage: {LINE_USAGE}")
+
+
+class _RunList:
+    def __init__(self, runs: list[dict]):
+        self.runs = runs
+
+    def __repr__(self) -> str:
+        if not self.runs:
+            return "no runs stored yet"
+        rows = [f"{'run':<22} {'name':<16} {'created':<19} {'ms':>10} {'events':>9}"]
+        for r in self.runs:
+            rows.append(f"{r['id']:<22} {(r['name'] or '')[:16]:<16} {r['created'] or '':<19} "
+                        f"{(r['duration_us'] or 0) / 1e3:10.1f} {r['events'] or 0:9d}")
+        return "\n".join(rows)
+
+
+def register(ipython) -> None:
+    ipython.register_magics(TftraceMagics)

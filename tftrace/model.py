@@ -1,0 +1,157 @@
+"""The Profile: everything tftrace knows about one traced run, as plain data.
+
+Capture produces raw material, analysis turns it into a Profile, and every view,
+report, export and the server read only a Profile (or its dict form). Rows are
+small dataclasses; ``to_dict``/``from_dict`` give the versioned JSON form stored in
+run files. The raw XSpace bytes ride along (``xspaces``) but never enter the JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+SCHEMA = "tftrace.profile/1"
+
+
+@dataclass
+class Device:
+    name: str  # "/host:CPU", "/device:GPU:0"
+    host: str
+    kind: str  # "cpu" | "gpu" | "other"
+    events: int = 0
+    caps: dict = field(default_factory=dict)
+
+
+@dataclass
+class OpStat:
+    name: str
+    type: str
+    device: str
+    mode: str  # "graph" | "eager"
+    count: int
+    total_us: float
+    self_us: float
+    host: str = ""
+    category: str = "tensorflow"  # tensorflow | dataset | memcpy
+
+
+@dataclass
+class KernelStat:
+    name: str
+    op: str
+    device: str
+    count: int
+    total_us: float
+    min_us: float
+    max_us: float
+    grid: str
+    block: str
+    registers: int
+    shared_mem_bytes: int
+    occupancy_pct: float
+    op_source: str = ""  # annotation | tf_ops_line | correlation | ""
+    host: str = ""
+
+
+@dataclass
+class MemcpyStat:
+    device: str
+    direction: str  # HtoD | DtoH | DtoD | HtoH
+    op: str
+    count: int
+    bytes: int
+    total_us: float
+    host: str = ""
+
+
+@dataclass
+class FunctionStat:
+    name: str
+    calls: int
+    traces: int
+    total_us: float
+    retraces: list = field(default_factory=list)  # [{signature, reason}]
+    host: str = ""
+
+
+@dataclass
+class Step:
+    name: str
+    function: str
+    start_us: float
+    duration_us: float
+    traced: bool = False
+    host: str = ""
+
+
+_ROW_TYPES = {"devices": Device, "ops": OpStat, "kernels": KernelStat,
+              "memcpy": MemcpyStat, "functions": FunctionStat, "steps": Step}
+
+
+@dataclass
+class Profile:
+    """One traced run: metadata, per-op/kernel/function tables, warnings, raw XSpaces."""
+
+    name: str = ""
+    source: str = ""
+    created: str = ""
+    duration_us: float = 0.0
+    event_count: int = 0
+    hosts: list = field(default_factory=list)
+    devices: list = field(default_factory=list)
+    ops: list = field(default_factory=list)
+    kernels: list = field(default_factory=list)
+    memcpy: list = field(default_factory=list)
+    functions: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+    tapes: list = field(default_factory=list)
+    graph: dict = field(default_factory=lambda: {"nodes": []})
+    python: dict = field(default_factory=lambda: {"samples": 0, "top": []})
+    warnings: list = field(default_factory=list)
+    error: str = ""  # the exception the traced code raised, if any
+    xspaces: dict = field(default_factory=dict, repr=False)  # host -> XSpace bytes
+
+    def to_dict(self) -> dict:
+        out = {"schema": SCHEMA}
+        for f in fields(self):
+            if f.name == "xspaces":
+                continue
+            value = getattr(self, f.name)
+            if f.name in _ROW_TYPES:
+                value = [asdict(row) for row in value]
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict, xspaces: dict | None = None) -> "Profile":
+        kwargs = {}
+        for f in fields(cls):
+            if f.name == "xspaces" or f.name not in data:
+                continue
+            value = data[f.name]
+            row_type = _ROW_TYPES.get(f.name)
+            if row_type is not None:
+                known = {rf.name for rf in fields(row_type)}
+                value = [row_type(**{k: v for k, v in row.items() if k in known}) for row in value]
+            kwargs[f.name] = value
+        return cls(**kwargs, xspaces=dict(xspaces or {}))
+
+    def top_ops(self, n: int = 10) -> list:
+        return sorted(self.ops, key=lambda op: op.self_us, reverse=True)[:n]
+
+    # Conveniences that delegate to the layers above the model (imported lazily).
+    def save(self, path) -> str:
+        from .runfile import save
+        return save(self, path)
+
+    def to_html(self, path) -> str:
+        from .report import write_report
+        return write_report(self, path)
+
+    def export_tensorboard(self, logdir) -> str:
+        from .export.tensorboard import export
+        return export(self, logdir)
+
+    def show(self):
+        from .display import show
+        return show(self)

@@ -1,0 +1,86 @@
+"""The ``tftrace stats`` outputs: schema ``tftrace.stats/1`` as JSON, a table, or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+SCHEMA = "tftrace.stats/1"
+_OP_FIELDS = ("name", "type", "device", "mode", "count", "total_us", "self_us")
+_KERNEL_FIELDS = ("name", "op", "device", "count", "total_us", "min_us", "max_us", "grid", "block",
+                  "registers", "shared_mem_bytes", "occupancy_pct")
+
+
+def _pick(row, keys) -> dict:
+    return {k: getattr(row, k) for k in keys}
+
+
+def _rounded(value):
+    return round(value, 3) if isinstance(value, float) else value
+
+
+def stats_dict(profile, top: int | None = None) -> dict:
+    ops = profile.ops[:top] if top else profile.ops
+    kernels = profile.kernels[:top] if top else profile.kernels
+    return {
+        "schema": SCHEMA,
+        "source": profile.source,
+        "hosts": list(profile.hosts),
+        "devices": [{"name": d.name, "host": d.host, "kind": d.kind, "events": d.events} for d in profile.devices],
+        "ops": [{k: _rounded(v) for k, v in _pick(op, _OP_FIELDS).items()} for op in ops],
+        "kernels": [{k: _rounded(v) for k, v in _pick(k, _KERNEL_FIELDS).items()} for k in kernels],
+        "memcpy": [{"device": m.device, "direction": m.direction, "op": m.op, "count": m.count,
+                    "bytes": m.bytes, "total_us": _rounded(m.total_us)} for m in profile.memcpy],
+        "functions": [{"name": f.name, "calls": f.calls, "traces": f.traces,
+                       "total_us": _rounded(f.total_us), "retraces": f.retraces} for f in profile.functions],
+        "tapes": list(profile.tapes),
+        "graph": {"nodes": list(profile.graph.get("nodes", []))},
+        "python": dict(profile.python),
+        "warnings": list(profile.warnings),
+    }
+
+
+def to_json(profile, top: int | None = None) -> str:
+    return json.dumps(stats_dict(profile, top), indent=1)
+
+
+def to_csv(profile, top: int | None = None) -> str:
+    """One CSV: a ``table`` column (op | kernel) then the union of both tables' columns."""
+    data = stats_dict(profile, top)
+    columns = ["table"] + list(dict.fromkeys(_OP_FIELDS + _KERNEL_FIELDS))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, columns, lineterminator="\n")
+    writer.writeheader()
+    for table, rows in (("op", data["ops"]), ("kernel", data["kernels"])):
+        for row in rows:
+            writer.writerow({"table": table, **row})
+    return buf.getvalue()
+
+
+def _ellipsize(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
+def to_table(profile, top: int | None = 20) -> str:
+    lines = [f"tftrace: {profile.source or profile.name}  ({profile.event_count:,} events, "
+             f"{profile.duration_us / 1e3:,.1f} ms)"]
+    total_self = sum(op.self_us for op in profile.ops) or 1.0
+    lines.append(f"{'self us':>12} {'%':>6} {'count':>7}  {'mode':<5} {'device':<16} {'type':<22} name")
+    for op in profile.ops[:top]:
+        lines.append(f"{op.self_us:12,.1f} {100 * op.self_us / total_self:6.2f} {op.count:7d}  {op.mode:<5} "
+                     f"{_ellipsize(op.device, 16):<16} {_ellipsize(op.type, 22):<22} {op.name}")
+    if profile.kernels:
+        lines.append("")
+        lines.append(f"{'total us':>12} {'count':>7}  {'device':<16} {'op':<40} kernel")
+        for k in profile.kernels[:top]:
+            lines.append(f"{k.total_us:12,.1f} {k.count:7d}  {_ellipsize(k.device, 16):<16} "
+                         f"{_ellipsize(k.op or '?', 40):<40} {_ellipsize(k.name, 80)}")
+    if profile.functions:
+        lines.append("")
+        lines.append(f"{'total us':>12} {'calls':>7} {'traces':>7}  function")
+        for f in profile.functions:
+            lines.append(f"{f.total_us:12,.1f} {f.calls:7d} {f.traces:7d}  {f.name}")
+    for warning in profile.warnings:
+        lines.append(f"warning: {warning}")
+    return "\n".join(lines)
