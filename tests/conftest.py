@@ -1,0 +1,50 @@
+"""Shared fixtures: the recorded GPU profile, CPU workloads recorded once per session,
+XProf run on a private copy of an XSpace."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO.parent / "shared" / "fixtures"
+GPU_FIXTURE = FIXTURES / "gpu_bert_8gpu.xplane.pb"
+CPU_WORKLOADS = ("keras_fit", "gradient_tape", "tf_data", "lstm", "eager")
+
+
+@pytest.fixture(scope="session")
+def gpu_fixture() -> Path:
+    assert GPU_FIXTURE.is_file(), f"missing {GPU_FIXTURE}: ../shared/fixtures must sit beside the repo"
+    return GPU_FIXTURE
+
+
+@pytest.fixture(scope="session")
+def recorded(tmp_path_factory) -> dict:
+    """{workload: path of its .xplane.pb}, recorded by one TensorFlow subprocess."""
+    out = tmp_path_factory.mktemp("workloads")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    subprocess.run([sys.executable, str(REPO / "tests" / "workloads.py"), str(out), *CPU_WORKLOADS],
+                   check=True, env=env, cwd=REPO, capture_output=True)
+    return {name: out / f"{name}.xplane.pb" for name in CPU_WORKLOADS}
+
+
+def xprof_tool(xplane: Path, tool: str, tmp_path: Path):
+    """Run XProf's converter on a copy of ``xplane`` (it writes cache files beside it)."""
+    from xprof.convert import raw_to_tool_data
+
+    copy = tmp_path / f"copy-{tool}.xplane.pb"
+    shutil.copy(xplane, copy)
+    data, _ = raw_to_tool_data.xspace_to_tool_data([str(copy)], tool, {})
+    return json.loads(data)
+
+
+def datatable_rows(table: dict) -> list[dict]:
+    """A gviz DataTable as a list of {column label: value}."""
+    labels = [c["label"] for c in table["cols"]]
+    return [{label: cell.get("v") if cell else None for label, cell in zip(labels, row["c"])} for row in table["rows"]]
