@@ -1,0 +1,124 @@
+"""trace() and the %%tftrace magic in a real IPython shell, on real TensorFlow."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.tf
+
+
+@pytest.fixture(scope="module")
+def tf():
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow
+
+    return tensorflow
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("TFTRACE_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.fixture(scope="module")
+def shell(tf):
+    from IPython.testing.globalipapp import start_ipython
+
+    ip = start_ipython()
+    ip.run_line_magic("load_ext", "tftrace")
+    return ip
+
+
+def test_trace_records_eager_op_and_stores_run(tf, home):
+    import tftrace
+    from tftrace.store import Store
+
+    a = tf.ones((64, 64))
+    with tftrace.trace(name="eager") as t:
+        tf.matmul(a, a)
+    matmul = [op for op in t.profile.ops if op.type == "MatMul"]
+    assert matmul and matmul[0].mode == "eager" and matmul[0].count == 1
+    assert [r["id"] for r in Store().list()] == [t.run_id]
+
+
+def test_exception_still_yields_profile_and_propagates(tf, home):
+    import tftrace
+
+    a = tf.ones((8, 8))
+    t = tftrace.trace(name="boom")
+    with pytest.raises(ZeroDivisionError):
+        with t:
+            tf.matmul(a, a)
+            1 / 0
+    assert t.profile is not None and "ZeroDivisionError" in t.profile.error
+    assert any(op.type == "MatMul" for op in t.profile.ops)
+    with tftrace.trace(store=False) as again:  # the profiler was not left running
+        tf.matmul(a, a)
+    assert any(op.type == "MatMul" for op in again.profile.ops)
+
+
+def test_nested_trace_is_refused(tf, home):
+    import tftrace
+    from tftrace.errors import NestedTraceError
+
+    with tftrace.trace(store=False):
+        with pytest.raises(NestedTraceError):
+            with tftrace.trace(store=False):
+                pass
+
+
+def test_foreign_profiler_running_gives_clear_error(tf, home, tmp_path):
+    import tftrace
+    from tftrace.errors import CaptureError
+
+    tf.profiler.experimental.start(str(tmp_path / "other"))
+    try:
+        with pytest.raises(CaptureError, match="another TensorFlow profiler is already running"):
+            with tftrace.trace(store=False):
+                pass
+    finally:
+        tf.profiler.experimental.stop()
+    with tftrace.trace(store=False):  # and tftrace works again afterwards
+        pass
+
+
+def test_cell_magic_runs_in_user_namespace_and_shows_summary(shell, home, capsys):
+    shell.run_cell("import tensorflow as tf\nw = tf.ones((32, 32))")
+    result = shell.run_cell("%%tftrace --name cellrun\ny = tf.matmul(w, w)\nsquare = int(y[0, 0])")
+    assert result.success, result.error_in_exec
+    assert shell.user_ns["square"] == 32
+    out = capsys.readouterr().out
+    assert "MatMul" in out and "eager" in out
+
+
+def test_cell_magic_reraises_original_exception_after_profiling(shell, home, capsys):
+    from tftrace.store import Store
+
+    result = shell.run_cell("%%tftrace --quiet\nz = tf.matmul(w, w)\nraise KeyError('original')")
+    assert isinstance(result.error_in_exec, KeyError)
+    runs = Store().list()
+    assert runs and "KeyError" in runs[0]["error"]
+    assert "original" in capsys.readouterr().out + str(result.error_in_exec)
+
+
+def test_nested_magic_and_bad_arguments_are_usage_errors(shell, home):
+    from IPython.core.error import UsageError
+
+    result = shell.run_cell("%%tftrace\nget_ipython().run_cell_magic('tftrace', '', 'pass')")
+    assert isinstance(result.error_in_exec, UsageError)
+    result = shell.run_cell("%%tftrace --bogus\npass")
+    assert isinstance(result.error_in_exec, UsageError) or result.error_before_exec is not None
+
+
+def test_line_magic_list_and_show(shell, home):
+    shell.run_cell("%%tftrace --quiet --name listed\nq = tf.matmul(w, w)")
+    listing = shell.run_line_magic("tftrace", "list")
+    assert "listed" in repr(listing)
+    from tftrace.store import Store
+
+    run_id = Store().list()[0]["id"]
+    shown = shell.run_line_magic("tftrace", f"show {run_id}")
+    assert "MatMul" in shown.text()
