@@ -42,7 +42,7 @@ def stats_dict(profile, top: int | None = None) -> dict:
 
 
 def to_json(profile, top: int | None = None) -> str:
-    return json.dumps(stats_dict(profile, top), indent=1)
+    return json.dumps(stats_dict(profile, top), separators=(",", ":"))
 
 
 def to_csv(profile, top: int | None = None) -> str:

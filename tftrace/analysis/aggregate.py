@@ -24,5 +24,15 @@ def group_min_max(keys: np.ndarray, values: np.ndarray):
     return lo, hi
 
 
+def accumulate(rows: dict, key, make, **add) -> None:
+    """Add ``add``'s fields into ``rows[key]``, creating it with ``make()`` the first time."""
+    row = rows.get(key)
+    if row is None:
+        rows[key] = make()
+        return
+    for name, value in add.items():
+        setattr(row, name, getattr(row, name) + value)
+
+
 def ps_to_us(value):
     return np.asarray(value, dtype=np.float64) / 1e6

@@ -16,13 +16,14 @@ import numpy as np
 
 from ..model import KernelStat, MemcpyStat, OpStat
 from . import names
-from .aggregate import ps_to_us
+from .aggregate import accumulate
 from .occupancy import occupancy_pct
 
 _DETAIL = re.compile(r"(\w+):(\S+)")
 _COPY_DIRECTION = {"MemcpyH2D": "HtoD", "MemcpyD2H": "DtoH", "MemcpyD2D": "DtoD",
                    "MemcpyP2P": "DtoD", "MemcpyHtoD": "HtoD", "MemcpyDtoH": "DtoH"}
 _OP_STATS = ("tf_op", "annotation", "level 0")
+_LAUNCH_STATS = _OP_STATS + ("kernel_details", "memcpy_details", "correlation_id", "is_eager")
 
 
 def parse_details(text: str) -> dict:
@@ -82,13 +83,14 @@ def _launches(plane, correlation) -> tuple[list, list]:
     for line in plane.lines:
         if line.derived:
             continue
-        for i in range(len(line)):
-            duration = int(line.duration_ps[i])
-            name = plane.event_names[line.name_index[i]]
-            stats = line.stats(i)
+        all_stats = line.select_stats(range(len(line)), _LAUNCH_STATS)
+        durations, starts, name_index = line.duration_ps.tolist(), line.start_ps.tolist(), line.name_index.tolist()
+        for i, stats in enumerate(all_stats):
+            duration = durations[i]
+            name = plane.event_names[name_index[i]]
             op, source = _op_from_stats(stats), "annotation"
             if not op:
-                op, source = tf_ops_line.op_at(int(line.start_ps[i])), "tf_ops_line"
+                op, source = tf_ops_line.op_at(starts[i]), "tf_ops_line"
             if not op:
                 op, source = correlation().get(stats.get("correlation_id"), ""), "correlation"
             launch = _Launch(name, op, source if op else "", duration,
@@ -137,16 +139,10 @@ def _device_op_rows(plane, kernels) -> list[OpStat]:
             continue
         op = names.parse_tf_op(k.op)
         mode = "eager" if k.eager else "graph"
-        key = (op.name, op.type, mode)
         us = k.duration_ps / 1e6
-        row = rows.get(key)
-        if row is None:
-            rows[key] = OpStat(name=op.name, type=op.type, device=plane.name, mode=mode, count=1,
-                               total_us=us, self_us=us, host=plane.hostname, category=op.category)
-        else:
-            row.count += 1
-            row.total_us += us
-            row.self_us += us
+        accumulate(rows, (op.name, op.type, mode), lambda: OpStat(
+            name=op.name, type=op.type, device=plane.name, mode=mode, count=1, total_us=us, self_us=us,
+            host=plane.hostname, category=op.category), count=1, total_us=us, self_us=us)
     return list(rows.values())
 
 
@@ -155,16 +151,11 @@ def _copy_rows(plane, copies) -> list[MemcpyStat]:
     for c in copies:
         direction = _COPY_DIRECTION.get(c.kernel, c.kernel)
         op_name = names.parse_tf_op(c.op).name if c.op else ""
-        key = (direction, op_name)
         size = int(c.details.get("size", 0) or 0)
-        row = rows.get(key)
-        if row is None:
-            rows[key] = MemcpyStat(device=plane.name, direction=direction, op=op_name, count=1,
-                                   bytes=size, total_us=c.duration_ps / 1e6, host=plane.hostname)
-        else:
-            row.count += 1
-            row.bytes += size
-            row.total_us += c.duration_ps / 1e6
+        us = c.duration_ps / 1e6
+        accumulate(rows, (direction, op_name), lambda: MemcpyStat(
+            device=plane.name, direction=direction, op=op_name, count=1, bytes=size, total_us=us,
+            host=plane.hostname), count=1, bytes=size, total_us=us)
     return list(rows.values())
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..model import OpStat
 from . import names, nesting
-from .aggregate import group_sum, ps_to_us
+from .aggregate import accumulate, group_sum, ps_to_us
 
 
 def eager_ops(plane, is_op: np.ndarray) -> list[OpStat]:
@@ -39,12 +39,7 @@ def eager_ops(plane, is_op: np.ndarray) -> list[OpStat]:
     by_type: dict = {}
     for key, count, tot, slf in zip(unique.tolist(), counts.tolist(), ps_to_us(total).tolist(), ps_to_us(self_).tolist()):
         op_type = op_types[key]
-        row = by_type.get(op_type)
-        if row is None:
-            by_type[op_type] = OpStat(name=op_type, type=op_type, device=plane.name, mode="eager",
-                                      count=count, total_us=tot, self_us=slf, host=plane.hostname)
-        else:
-            row.count += count
-            row.total_us += tot
-            row.self_us += slf
+        accumulate(by_type, op_type, lambda: OpStat(
+            name=op_type, type=op_type, device=plane.name, mode="eager", count=count,
+            total_us=tot, self_us=slf, host=plane.hostname), count=count, total_us=tot, self_us=slf)
     return list(by_type.values())

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..model import OpStat
 from . import names, nesting
-from .aggregate import group_sum, ps_to_us
+from .aggregate import accumulate, group_sum, ps_to_us
 
 _OP_CATEGORIES = {names.TENSORFLOW, names.DATASET, names.MEMCPY, "jax"}
 
@@ -57,13 +57,9 @@ def host_ops(plane) -> list[OpStat]:
     for key, count, tot, slf in zip(unique.tolist(), counts.tolist(), ps_to_us(total).tolist(), ps_to_us(self_).tolist()):
         op = parsed[key // 2]
         mode = "eager" if key % 2 else "graph"
-        row = merged.get((op.name, op.type, mode))
-        if row is None:
-            merged[(op.name, op.type, mode)] = OpStat(
-                name=op.name, type=op.type, device=plane.name, mode=mode, count=count,
-                total_us=tot, self_us=slf, host=plane.hostname, category=op.category)
-        else:  # several event names can map to one op (e.g. memcpy variants)
-            row.count += count
-            row.total_us += tot
-            row.self_us += slf
+        # several event names can map to one op (e.g. memcpy variants)
+        accumulate(merged, (op.name, op.type, mode), lambda: OpStat(
+            name=op.name, type=op.type, device=plane.name, mode=mode, count=count,
+            total_us=tot, self_us=slf, host=plane.hostname, category=op.category),
+            count=count, total_us=tot, self_us=slf)
     return list(merged.values())

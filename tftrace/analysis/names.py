@@ -9,6 +9,7 @@ XProf's ``ParseTfOpFullname`` so that our op names match its "Operation Name".
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 TENSORFLOW = "tensorflow"
@@ -37,6 +38,7 @@ def _derive_type(name: str) -> str:
     return base if base and suffix.isdigit() else last
 
 
+@lru_cache(maxsize=65536)
 def parse_tf_op(fullname: str) -> TfOp:
     """Split an event name into (category, op name, op type)."""
     head, sep, tail = fullname.partition(":")

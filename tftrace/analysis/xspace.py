@@ -70,6 +70,21 @@ class Line:
             out[names.get(stat.metadata_id, "")] = _stat_value(stat, names)
         return out
 
+    def select_stats(self, indices, stat_names) -> list[dict]:
+        """For each event in ``indices``: {stat name: value} of the named stats it carries."""
+        wanted = {self.plane.stat_ids[n]: n for n in stat_names if n in self.plane.stat_ids}
+        names = self.plane.stat_names
+        events = self._events
+        out = []
+        for i in indices:
+            found = {}
+            for stat in events[int(i)].stats:
+                name = wanted.get(stat.metadata_id)
+                if name is not None:
+                    found[name] = _stat_value(stat, names)
+            out.append(found)
+        return out
+
     def stat_column(self, indices, stat_name: str, default=None) -> list:
         """The value of one stat for each event in ``indices`` (``default`` where absent)."""
         stat_id = self.plane.stat_ids.get(stat_name)

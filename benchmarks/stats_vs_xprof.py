@@ -1,0 +1,107 @@
+"""tftrace stats against XProf computing the same tables (op stats + kernel stats).
+
+Each measurement is a whole cold process (interpreter start, imports, parse,
+analysis, output), the two tools alternated, N rounds; prints the median wall time,
+the median ratio tftrace/XProf and peak RSS of each, on the GPU fixture and on a
+~800k-event CPU profile recorded here (the demo MLP, 24 epochs at batch 32).
+
+    python benchmarks/stats_vs_xprof.py [--rounds 5] [--out benchmarks/out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GPU_FIXTURE = REPO.parent / "shared" / "fixtures" / "gpu_bert_8gpu.xplane.pb"
+
+XPROF_SNIPPET = """
+import sys
+from xprof.convert import raw_to_tool_data as r
+for tool in ("framework_op_stats", "kernel_stats"):
+    data, _ = r.xspace_to_tool_data([sys.argv[1]], tool, {})
+    sys.stdout.write(data.decode() if isinstance(data, bytes) else data)
+"""
+
+RECORD_SNIPPET = """
+import sys
+sys.path.insert(0, {repo!r})
+sys.path.insert(0, {tests!r})
+import workloads
+import tensorflow as tf
+workloads.record(tf, lambda tf: workloads.keras_fit(tf, epochs=24), sys.argv[1])
+"""
+
+
+def measure(cmd: list[str], env: dict) -> tuple[float, int]:
+    """(wall seconds, peak RSS in MiB) of one cold process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return wall, usage.ru_maxrss // 1024
+
+
+def compare(label: str, xplane: Path, rounds: int, scratch: Path) -> dict:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(REPO))
+    ours_cmd = [sys.executable, "-m", "tftrace", "stats", str(xplane), "--format", "json"]
+    xprof_input = scratch / f"xprof-{xplane.name}"
+    ours, theirs = [], []
+    for _ in range(rounds):
+        shutil.copy(xplane, xprof_input)  # no XProf cache from an earlier round
+        for f in scratch.glob("*op_stats*"):
+            f.unlink()
+        ours.append(measure(ours_cmd, env))
+        theirs.append(measure([sys.executable, "-c", XPROF_SNIPPET, str(xprof_input)], env))
+    ratios = [o[0] / t[0] for o, t in zip(ours, theirs)]
+    row = {
+        "profile": label,
+        "tftrace_s": statistics.median(o[0] for o in ours),
+        "xprof_s": statistics.median(t[0] for t in theirs),
+        "ratio": statistics.median(ratios),
+        "tftrace_mib": max(o[1] for o in ours),
+        "xprof_mib": max(t[1] for t in theirs),
+    }
+    print(f"{label:<28} tftrace {row['tftrace_s']:.2f}s {row['tftrace_mib']}MiB | "
+          f"xprof {row['xprof_s']:.2f}s {row['xprof_mib']}MiB | median ratio {row['ratio']:.2f}", flush=True)
+    return row
+
+
+def record_cpu_profile(out: Path) -> Path:
+    path = out / "mlp_24_epochs.xplane.pb"
+    if not path.exists():
+        code = RECORD_SNIPPET.format(repo=str(REPO), tests=str(REPO / "tests"))
+        subprocess.run([sys.executable, "-c", code, str(path)], check=True,
+                       env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--out", default=str(REPO / "benchmarks" / "out"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cpu = record_cpu_profile(out)
+    # counted in a child: a large parent would inflate the children's peak RSS
+    count = "import sys; from tftrace.analysis import parse; print(parse(open(sys.argv[1], 'rb').read()).event_count)"
+    events = int(subprocess.run([sys.executable, "-c", count, str(cpu)], capture_output=True, text=True, check=True,
+                                env=dict(os.environ, PYTHONPATH=str(REPO))).stdout)
+    with tempfile.TemporaryDirectory() as scratch:
+        compare("gpu_bert_8gpu (23k events)", GPU_FIXTURE, args.rounds, Path(scratch))
+        compare(f"cpu mlp ({events / 1e3:.0f}k events)", cpu, args.rounds, Path(scratch))
+
+
+if __name__ == "__main__":
+    main()
