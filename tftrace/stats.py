@@ -12,8 +12,16 @@ _KERNEL_FIELDS = ("name", "op", "device", "count", "total_us", "min_us", "max_us
                   "registers", "shared_mem_bytes", "occupancy_pct")
 
 
-def _pick(row, keys) -> dict:
-    return {k: getattr(row, k) for k in keys}
+def _rows(rows, keys) -> list[dict]:
+    """Rows as dicts of ``keys``, floats rounded to the nanosecond."""
+    out = []
+    for row in rows:
+        d = {k: getattr(row, k) for k in keys}
+        for k, v in d.items():
+            if v.__class__ is float:
+                d[k] = round(v, 3)
+        out.append(d)
+    return out
 
 
 def _rounded(value):
@@ -28,8 +36,8 @@ def stats_dict(profile, top: int | None = None) -> dict:
         "source": profile.source,
         "hosts": list(profile.hosts),
         "devices": [{"name": d.name, "host": d.host, "kind": d.kind, "events": d.events} for d in profile.devices],
-        "ops": [{k: _rounded(v) for k, v in _pick(op, _OP_FIELDS).items()} for op in ops],
-        "kernels": [{k: _rounded(v) for k, v in _pick(k, _KERNEL_FIELDS).items()} for k in kernels],
+        "ops": _rows(ops, _OP_FIELDS),
+        "kernels": _rows(kernels, _KERNEL_FIELDS),
         "memcpy": [{"device": m.device, "direction": m.direction, "op": m.op, "count": m.count,
                     "bytes": m.bytes, "total_us": _rounded(m.total_us)} for m in profile.memcpy],
         "functions": [{"name": f.name, "calls": f.calls, "traces": f.traces,

@@ -91,7 +91,7 @@ def _launches(plane, correlation) -> tuple[list, list]:
             op, source = _op_from_stats(stats), "annotation"
             if not op:
                 op, source = tf_ops_line.op_at(starts[i]), "tf_ops_line"
-            if not op:
+            if not op and "kernel_details" in stats:  # copies are often not launched by an op at all
                 op, source = correlation().get(stats.get("correlation_id"), ""), "correlation"
             launch = _Launch(name, op, source if op else "", duration,
                              stats, bool(stats.get("is_eager") or 0))

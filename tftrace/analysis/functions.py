@@ -24,32 +24,33 @@ def _python_lines(plane):
             yield line
 
 
-def _spans(plane, stat_name: str):
-    if stat_name not in plane.stat_ids:
+def _spans(plane, stat_names=("tf_function_call", "step_num")):
+    """(line, event index, stat name, value) of python-thread events carrying one of the stats."""
+    if not any(n in plane.stat_ids for n in stat_names):
         return
     for line in _python_lines(plane):
-        indices = np.arange(len(line))
-        for i, value in zip(indices.tolist(), line.stat_column(indices, stat_name)):
-            if value is not None:
-                yield line, i, value
+        for i, found in enumerate(line.select_stats(range(len(line)), stat_names)):
+            for name, value in found.items():
+                yield line, i, name, value
 
 
 def function_calls(plane, origin_ps: int = 0) -> tuple[list[FunctionStat], list[Step]]:
     by_name: dict = {}
     steps = []
-    for line, i, value in _spans(plane, "tf_function_call"):
+    for line, i, stat, value in _spans(plane):
         name = plane.event_names[line.name_index[i]]
+        start_us = (int(line.start_ps[i]) - origin_ps) / 1e6
+        if stat == "step_num":
+            steps.append(Step(name=f"{name} {value}", function="", start_us=start_us,
+                              duration_us=int(line.duration_ps[i]) / 1e6, host=plane.hostname))
+            continue
         traced = str(value).startswith("traced")
         us = int(line.duration_ps[i]) / 1e6
         row = by_name.setdefault(name, FunctionStat(name=name, calls=0, traces=0, total_us=0.0, host=plane.hostname))
         row.calls += 1
         row.traces += int(traced)
         row.total_us += us
-        steps.append(Step(name=name, function=name, start_us=(int(line.start_ps[i]) - origin_ps) / 1e6,
-                          duration_us=us, traced=traced, host=plane.hostname))
-    for line, i, value in _spans(plane, "step_num"):
-        name = plane.event_names[line.name_index[i]]
-        steps.append(Step(name=f"{name} {value}", function="", start_us=(int(line.start_ps[i]) - origin_ps) / 1e6,
-                          duration_us=int(line.duration_ps[i]) / 1e6, host=plane.hostname))
+        steps.append(Step(name=name, function=name, start_us=start_us, duration_us=us, traced=traced,
+                          host=plane.hostname))
     steps.sort(key=lambda s: s.start_us)
     return list(by_name.values()), steps
