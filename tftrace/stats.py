@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from operator import attrgetter
 
 SCHEMA = "tftrace.stats/1"
 _OP_FIELDS = ("name", "type", "device", "mode", "count", "total_us", "self_us")
@@ -13,15 +14,9 @@ _KERNEL_FIELDS = ("name", "op", "device", "count", "total_us", "min_us", "max_us
 
 
 def _rows(rows, keys) -> list[dict]:
-    """Rows as dicts of ``keys``, floats rounded to the nanosecond."""
-    out = []
-    for row in rows:
-        d = {k: getattr(row, k) for k in keys}
-        for k, v in d.items():
-            if v.__class__ is float:
-                d[k] = round(v, 3)
-        out.append(d)
-    return out
+    """Rows as dicts of ``keys`` (analysis already rounds times to the nanosecond)."""
+    get = attrgetter(*keys)
+    return [dict(zip(keys, get(row))) for row in rows]
 
 
 def _rounded(value):

@@ -73,10 +73,12 @@ def _analyze_space(space: Space, host: str, profile: Profile) -> None:
 
 def analyze(spaces: dict, name: str = "", source: str = "") -> Profile:
     """Build a Profile from {host: Space}; raise EmptyProfileError if no events at all."""
-    profile = Profile(name=name, source=source, hosts=list(spaces))
+    profile = Profile(name=name, source=source)
     total = 0
     span_ps = 0
-    for host, space in spaces.items():
+    for key, space in spaces.items():
+        host = space.hostnames[0] if space.hostnames else key
+        profile.hosts.append(host)
         _analyze_space(space, host, profile)
         total += space.event_count
         span_ps = max(span_ps, _span_ps(space))

@@ -159,6 +159,15 @@ def _copy_rows(plane, copies) -> list[MemcpyStat]:
     return list(rows.values())
 
 
+def _round_times(rows: list, fields=("total_us", "self_us", "min_us", "max_us")) -> list:
+    """Sums of float microseconds, rounded back to the nanosecond the profiler measured."""
+    for row in rows:
+        for name in fields:
+            if hasattr(row, name):
+                setattr(row, name, round(getattr(row, name), 3))
+    return rows
+
+
 def device_tables(plane, correlation):
     """(kernel rows, device op rows, memcpy rows) for one GPU plane.
 
@@ -166,7 +175,8 @@ def device_tables(plane, correlation):
     when a kernel has no op from its stats or the TensorFlow Ops line.
     """
     kernels, copies = _launches(plane, correlation)
-    return _kernel_rows(plane, kernels), _device_op_rows(plane, kernels), _copy_rows(plane, copies)
+    return (_round_times(_kernel_rows(plane, kernels)), _round_times(_device_op_rows(plane, kernels)),
+            _round_times(_copy_rows(plane, copies)))
 
 
 def host_ops_by_correlation(host_plane, is_op: np.ndarray) -> dict:

@@ -52,5 +52,7 @@ def function_calls(plane, origin_ps: int = 0) -> tuple[list[FunctionStat], list[
         row.total_us += us
         steps.append(Step(name=name, function=name, start_us=start_us, duration_us=us, traced=traced,
                           host=plane.hostname))
+    for row in by_name.values():
+        row.total_us = round(row.total_us, 3)
     steps.sort(key=lambda s: s.start_us)
     return list(by_name.values()), steps
