@@ -70,8 +70,11 @@ class FunctionStat:
     calls: int
     traces: int
     total_us: float
-    retraces: list = field(default_factory=list)  # [{signature, reason}]
+    retraces: list = field(default_factory=list)  # [{signature, reason, fix, call}]
     host: str = ""
+    mean_us: float = 0.0
+    definition: dict = field(default_factory=dict)  # {file, line}
+    call_sites: list = field(default_factory=list)  # [{file, line, function, calls}]
 
 
 @dataclass
@@ -107,6 +110,7 @@ class Profile:
     tapes: list = field(default_factory=list)
     graph: dict = field(default_factory=lambda: {"nodes": []})
     python: dict = field(default_factory=lambda: {"samples": 0, "top": []})
+    flame: dict = field(default_factory=dict)  # merged Python -> function -> op -> kernel tree
     warnings: list = field(default_factory=list)
     error: str = ""  # the exception the traced code raised, if any
     xspaces: dict = field(default_factory=dict, repr=False)  # host -> XSpace bytes

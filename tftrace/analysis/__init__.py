@@ -10,12 +10,13 @@ from __future__ import annotations
 from ..errors import EmptyProfileError
 from ..model import Device, Profile
 from . import device as gpu
+from .capture_merge import merge_capture
 from .eager_ops import eager_ops
 from .functions import function_calls
 from .host_ops import classify, host_ops
 from .xspace import Space, parse
 
-__all__ = ["analyze", "analyze_bytes", "parse"]
+__all__ = ["analyze", "analyze_bytes", "merge_capture", "parse"]
 
 
 def _kind(plane_name: str) -> str:
@@ -99,9 +100,14 @@ def _span_ps(space: Space) -> int:
     return max(ends) - min(starts) if ends else 0
 
 
-def analyze_bytes(blobs: dict, name: str = "", source: str = "") -> Profile:
-    """Same as ``analyze`` from raw XSpace bytes {host: bytes}; keeps the bytes on the Profile."""
+def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict | None = None) -> Profile:
+    """Same as ``analyze`` from raw XSpace bytes {host: bytes}; keeps the bytes on the Profile.
+
+    ``capture`` holds the hook records of a live trace (see ``capture_merge``).
+    """
     spaces = {host: parse(data, source=f"{source or host}") for host, data in blobs.items()}
     profile = analyze(spaces, name=name, source=source)
     profile.xspaces = dict(blobs)
+    if capture:
+        merge_capture(profile, capture)
     return profile

@@ -1,12 +1,15 @@
 """``tftrace.trace()``: the context manager every entry point (magic, CLI, API) uses.
 
-On exit, even on an exception or KeyboardInterrupt, the profiler is stopped, the
-XSpace analysed into ``.profile`` and the run stored; the exception then propagates
-unchanged. Traces do not nest.
+Entering starts py-spy (unless ``python=False``), TensorFlow's profiler, the
+tf.function / GradientTape hooks and run-metadata graph collection. Exiting, even
+on an exception or KeyboardInterrupt, removes the hooks, stops everything, analyses
+the XSpace plus the hook records into ``.profile`` and stores the run; the exception
+then propagates unchanged. Traces do not nest.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 
 from ..errors import EmptyProfileError, NestedTraceError, TftraceError
@@ -15,10 +18,19 @@ from .profiler import TfProfiler
 
 _lock = threading.Lock()
 _active: "Trace | None" = None
+_said_once: set = set()
 
 
 def active_trace() -> "Trace | None":
     return _active
+
+
+def _say_once(message: str) -> None:
+    """Print a capture notice the first time it happens in this process (it is in every profile)."""
+    if message not in _said_once:
+        _said_once.add(message)
+        import sys
+        print(f"tftrace: {message}", file=sys.stderr)
 
 
 class Trace:
@@ -30,6 +42,10 @@ class Trace:
         self.profile: Profile | None = None
         self.run_id: str | None = None
         self._profiler: TfProfiler | None = None
+        self._sampler = None
+        self._hooks: list = []
+        self._graphs = None
+        self._warnings: list[str] = []
 
     def __enter__(self) -> "Trace":
         global _active
@@ -38,20 +54,66 @@ class Trace:
                 raise NestedTraceError("a tftrace trace is already running; traces do not nest")
             _active = self
         try:
-            self._profiler = TfProfiler()
-            self._profiler.start()
+            self._start()
         except BaseException:
+            self._stop_all()
             self._release()
             raise
         return self
 
+    def _start(self) -> None:
+        if self.python and os.environ.get("TFTRACE_NO_PYTHON") != "1":
+            from .pyspy import PySpySampler
+
+            self._sampler = PySpySampler()
+            problem = self._sampler.start()
+            if problem:
+                self._sampler = None
+                self._warnings.append(problem)
+                _say_once(problem)
+        self._profiler = TfProfiler()
+        self._profiler.start()
+        self._install_hooks()
+
+    def _install_hooks(self) -> None:
+        import tensorflow as tf
+
+        from .graphs import GraphCollector
+        from .hooks import FunctionHook, TapeHook
+
+        self._graphs = GraphCollector()
+        functions = FunctionHook(tf, graphs=self._graphs)
+        self._hooks = [functions, TapeHook(tf)]
+        for hook in self._hooks:
+            hook.install()
+
+    def _stop_all(self) -> tuple[dict, dict]:
+        """Undo everything that was started, in reverse; (XSpace blobs, capture records)."""
+        capture: dict = {"warnings": self._warnings}
+        for hook in reversed(self._hooks):
+            hook.uninstall()
+        blobs: dict = {}
+        try:
+            if self._graphs is not None:
+                self._graphs.stop()
+                capture["graphs"] = self._graphs.graphs
+            if self._profiler is not None:
+                blobs = self._profiler.stop()
+        finally:
+            if self._profiler is not None:
+                self._profiler.cleanup()
+            if self._sampler is not None:
+                capture["python"] = self._sampler.stop()
+        for hook in self._hooks:
+            capture["functions" if hook.__class__.__name__ == "FunctionHook" else "tapes"] = hook.results()
+        return blobs, capture
+
     def __exit__(self, exc_type, exc, tb) -> bool:
         try:
-            blobs = self._profiler.stop()
+            blobs, capture = self._stop_all()
         finally:
-            self._profiler.cleanup()
             self._release()
-        self.profile = self._build(blobs)
+        self.profile = self._build(blobs, capture)
         if exc is not None:
             self.profile.error = f"{exc_type.__name__}: {exc}"
         if self.store:
@@ -64,14 +126,15 @@ class Trace:
             if _active is self:
                 _active = None
 
-    def _build(self, blobs: dict) -> Profile:
-        from ..analysis import analyze_bytes
+    def _build(self, blobs: dict, capture: dict) -> Profile:
+        from ..analysis import analyze_bytes, merge_capture
 
         try:
-            return analyze_bytes(blobs, name=self.name, source=self.name or "trace")
+            return analyze_bytes(blobs, name=self.name, source=self.name or "trace", capture=capture)
         except EmptyProfileError:
             profile = Profile(name=self.name, source=self.name or "trace", xspaces=dict(blobs))
             profile.warnings.append("nothing ran on TensorFlow during the trace (the profiler recorded no events)")
+            merge_capture(profile, capture)
             return profile
 
     def _store(self) -> None:

@@ -1,0 +1,169 @@
+"""tf.function / GradientTape hooks, RunMetadata graphs and py-spy stacks on real runs."""
+
+from __future__ import annotations
+
+import importlib.util
+import textwrap
+
+import pytest
+
+pytestmark = pytest.mark.tf
+
+
+@pytest.fixture(scope="module")
+def tf():
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow
+
+    return tensorflow
+
+
+def traced(fn, python=False):
+    import tftrace
+
+    with tftrace.trace(store=False, python=python) as t:
+        fn()
+    return t.profile
+
+
+def test_retraces_counted_with_causes(tf):
+    @tf.function
+    def scale(x):
+        return x * 2.0
+
+    profile = traced(lambda: [scale(tf.ones((n,))) for n in (4, 8, 16, 32, 8, 4)])
+    [row] = [f for f in profile.functions if f.name == "scale"]
+    assert (row.calls, row.traces, len(row.retraces)) == (6, 4, 3)
+    assert [r["reason"] for r in row.retraces] == ["x: shape (4,) -> (8,)", "x: shape (8,) -> (16,)",
+                                                   "x: shape (16,) -> (32,)"]
+    assert all("input_signature" in r["fix"] for r in row.retraces)
+    assert row.call_sites and row.call_sites[0]["file"] == __file__
+
+
+def test_keras_fit_shows_its_train_function_and_placed_graph(tf):
+    import numpy as np
+
+    from tftrace.demos.mlp_digits import build_model
+    from tftrace.stats import stats_dict
+
+    model = build_model()
+    x, y = np.random.rand(256, 64).astype("float32"), np.random.randint(0, 10, 256)
+    profile = traced(lambda: model.fit(x, y, epochs=1, batch_size=32, verbose=0))
+    names = {f.name: f for f in profile.functions}
+    assert "multi_step_on_iterator" in names and names["multi_step_on_iterator"].calls >= 8
+    nodes = [n for n in profile.graph["nodes"] if n["function"] == "multi_step_on_iterator"]
+    assert nodes and all("CPU:0" in n["device"] for n in nodes)
+    timed = [n for n in nodes if n["total_us"] > 0]
+    assert any("MatMul" in n["op"] for n in timed)
+    data = stats_dict(profile)
+    assert data["graph"]["nodes"] and data["functions"]
+    assert any(t["kind"] == "graph" and t["backward_us"] > 0 for t in data["tapes"])
+
+
+def test_gradient_tape_inside_function_has_forward_and_backward(tf):
+    w = tf.Variable(tf.random.normal((64, 64), seed=0))
+    x = tf.random.normal((128, 64), seed=1)
+
+    @tf.function
+    def train_step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.nn.relu(tf.matmul(tf.matmul(x, w), w)))
+        grad = tape.gradient(loss, w)
+        w.assign_sub(0.001 * grad)
+        return loss
+
+    profile = traced(lambda: [train_step() for _ in range(20)])
+    [tape] = [t for t in profile.tapes if t["kind"] == "graph" and t["function"] == "train_step"]
+    assert tape["forward_us"] > 0 and tape["backward_us"] > 0
+
+
+def test_eager_tape_forward_and_backward_spans(tf):
+    w = tf.Variable(tf.ones((32, 32)))
+
+    def run():
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.matmul(w, w))
+        tape.gradient(y, w)
+
+    [tape] = traced(run).tapes
+    assert tape["kind"] == "eager" and tape["recordings"] == 1 and tape["gradients"] == 1
+    assert tape["forward_us"] > 0 and tape["backward_us"] > 0
+    assert tape["site"]["file"] == __file__
+
+
+def test_hooks_removed_after_exception_and_interrupt(tf):
+    import tftrace
+    from tensorflow.python.eager import backprop
+
+    function_call = type(tf.function(lambda: None)).__call__
+    enter = backprop.GradientTape.__enter__
+    for error in (ValueError, KeyboardInterrupt):
+        with pytest.raises(error):
+            with tftrace.trace(store=False, python=False):
+                raise error()
+        assert type(tf.function(lambda: None)).__call__ is function_call
+        assert backprop.GradientTape.__enter__ is enter
+
+
+USER_MODULE = """
+import time
+import tensorflow as tf
+
+@tf.function
+def user_step(a):
+    return tf.reduce_sum(tf.matmul(a, a))
+
+def my_user_training_loop(seconds):
+    a = tf.random.normal((96, 96), seed=3)
+    end = time.time() + seconds
+    while time.time() < end:
+        user_step(a)
+"""
+
+
+@pytest.fixture()
+def user_module(tmp_path):
+    path = tmp_path / "user_code.py"
+    path.write_text(textwrap.dedent(USER_MODULE))
+    spec = importlib.util.spec_from_file_location("user_code", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pyspy_frames_include_user_functions_and_flame_joins_ops(tf, user_module):
+    profile = traced(lambda: user_module.my_user_training_loop(1.0), python=True)
+    assert profile.python["samples"] >= 20, profile.warnings
+    functions = {frame["function"] for frame in profile.python["top"]}
+    assert "my_user_training_loop" in functions
+
+    def walk(node, path=()):
+        yield node, path
+        for child in node["children"]:
+            yield from walk(child, path + (node["name"],))
+
+    nodes = list(walk(profile.flame))
+    [call] = [n for n, path in nodes if n["name"] == "tf.function user_step"][:1]
+    assert any(n["name"] == "my_user_training_loop" for n, _ in nodes)
+    assert any(c["kind"] == "op" and "MatMul" in c["type"] for c in call["children"])
+    for node, _ in nodes:  # children never exceed their parent
+        assert sum(c["value_us"] for c in node["children"]) <= node["value_us"] + 1e-6
+
+
+def test_without_pyspy_one_warning_and_everything_else(tf, monkeypatch):
+    from tftrace.capture import pyspy
+
+    monkeypatch.setattr(pyspy, "find_pyspy", lambda: "/bin/false")
+
+    @tf.function
+    def double(x):
+        return tf.matmul(x, x)
+
+    profile = traced(lambda: [double(tf.ones((8, 8))) for _ in range(3)], python=True)
+    warnings = [w for w in profile.warnings if "py-spy" in w]
+    assert len(warnings) == 1 and "Python stacks are not recorded" in warnings[0]
+    assert any(op.type.endswith("MatMul") for op in profile.ops)
+    assert any(n["function"] == "double" for n in profile.graph["nodes"])
+    assert profile.python["samples"] == 0

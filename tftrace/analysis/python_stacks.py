@@ -1,0 +1,91 @@
+"""py-spy samples (speedscope JSON) -> top frames and a Python frame tree.
+
+Frames inside TensorFlow, Keras and tftrace are folded into one child of the user
+frame that called them: ``tf.function <name>`` when that call site is a known
+tf.function call (from the hooks), else ``TensorFlow``. Each sample weighs one
+sampling interval.
+"""
+
+from __future__ import annotations
+
+import os
+
+_INTERNAL = (os.sep + "tensorflow" + os.sep, os.sep + "keras" + os.sep, os.sep + "tftrace" + os.sep,
+             os.sep + "tf_keras" + os.sep, os.sep + "absl" + os.sep)
+_ROOT_NOISE = ("<module>",)
+
+
+def is_internal(file: str) -> bool:
+    return any(part in file for part in _INTERNAL)
+
+
+def _samples(doc: dict, default_s: float = 0.01):
+    """(stack of frame dicts root-first, weight in seconds) for every sample of every thread."""
+    frames = doc.get("shared", {}).get("frames", [])
+    for prof in doc.get("profiles", []):
+        samples = prof.get("samples", [])
+        weights = prof.get("weights") if prof.get("unit") == "seconds" else None
+        for stack, weight in zip(samples, weights or [default_s] * len(samples)):
+            yield [frames[i] for i in stack if 0 <= i < len(frames)], weight
+
+
+def top_frames(doc: dict, limit: int = 25) -> dict:
+    """{samples, top: [{function, file, line, self_pct, total_pct}]} over all threads."""
+    self_count: dict = {}
+    total_count: dict = {}
+    n = 0.0
+    samples = 0
+    for stack, weight in _samples(doc):
+        n += weight
+        samples += 1
+        seen = set()
+        for frame in stack:
+            key = (frame.get("name", "?"), frame.get("file", ""), frame.get("line", 0))
+            if key not in seen:
+                total_count[key] = total_count.get(key, 0) + weight
+                seen.add(key)
+        if stack:
+            leaf = stack[-1]
+            key = (leaf.get("name", "?"), leaf.get("file", ""), leaf.get("line", 0))
+            self_count[key] = self_count.get(key, 0) + weight
+    if not n:
+        return {"samples": 0, "top": []}
+    ranked = sorted(total_count, key=lambda k: (-self_count.get(k, 0), -total_count[k]))[:limit]
+    return {"samples": samples, "seconds": round(n, 3), "top": [
+        {"function": f, "file": file, "line": line, "self_pct": round(100 * self_count.get((f, file, line), 0) / n, 2),
+         "total_pct": round(100 * total_count[(f, file, line)] / n, 2)} for f, file, line in ranked]}
+
+
+def _node(name: str, kind: str, file: str = "", line: int = 0) -> dict:
+    return {"name": name, "kind": kind, "file": file, "line": line, "value_us": 0.0, "children": {}}
+
+
+def fold_stack(stack: list, function_sites: dict) -> list[tuple]:
+    """Keys (name, kind, file, line) from root to leaf, TensorFlow internals folded."""
+    keys = []
+    for i, frame in enumerate(stack):
+        file = frame.get("file", "")
+        if is_internal(file):
+            caller = stack[i - 1] if i else {}
+            site = (caller.get("file", ""), caller.get("line", 0))
+            name = function_sites.get(site)
+            keys.append((f"tf.function {name}", "function", "", 0) if name else ("TensorFlow", "tensorflow", "", 0))
+            return keys
+        keys.append((frame.get("name", "?"), "python", file, frame.get("line", 0)))
+    return keys
+
+
+def frame_tree(doc: dict, function_sites: dict) -> dict:
+    """Nested dict tree {name, kind, file, line, value_us, children: {key: node}}."""
+    root = _node("all", "root")
+    for stack, weight in _samples(doc):
+        node = root
+        us = weight * 1e6
+        node["value_us"] += us
+        for key in fold_stack(stack, function_sites):
+            child = node["children"].get(key)
+            if child is None:
+                child = node["children"][key] = _node(*key)
+            child["value_us"] += us
+            node = child
+    return root
