@@ -9,6 +9,7 @@ GPU kernels hung below the line that called it.
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..model import FunctionStat
@@ -119,8 +120,11 @@ def eager_tapes(records: list[dict]) -> list[dict]:
 
 
 def _freeze(node: dict) -> dict:
+    """Children dicts -> lists, largest first; times floored to the nanosecond, which keeps
+    every node's children within it (floor(a) + floor(b) <= floor(a + b))."""
     children = sorted(node["children"].values(), key=lambda c: -c["value_us"])
-    return {**node, "value_us": round(node["value_us"], 3), "children": [_freeze(c) for c in children]}
+    return {**node, "value_us": math.floor(node["value_us"] * 1000) / 1000,
+            "children": [_freeze(c) for c in children]}
 
 
 def _attach_ops(tree: dict, profile, nodes_to_function: dict) -> None:

@@ -30,7 +30,7 @@ def _samples(doc: dict, default_s: float = 0.01):
 
 
 def top_frames(doc: dict, limit: int = 25) -> dict:
-    """{samples, top: [{function, file, line, self_pct, total_pct}]} over all threads."""
+    """{samples, seconds, top: [{function, file, line, self_pct, total_pct}]}, by total (cumulative) time."""
     self_count: dict = {}
     total_count: dict = {}
     n = 0.0
@@ -50,7 +50,7 @@ def top_frames(doc: dict, limit: int = 25) -> dict:
             self_count[key] = self_count.get(key, 0) + weight
     if not n:
         return {"samples": 0, "top": []}
-    ranked = sorted(total_count, key=lambda k: (-self_count.get(k, 0), -total_count[k]))[:limit]
+    ranked = sorted(total_count, key=lambda k: (-total_count[k], -self_count.get(k, 0)))[:limit]
     return {"samples": samples, "seconds": round(n, 3), "top": [
         {"function": f, "file": file, "line": line, "self_pct": round(100 * self_count.get((f, file, line), 0) / n, 2),
          "total_pct": round(100 * total_count[(f, file, line)] / n, 2)} for f, file, line in ranked]}

@@ -1,0 +1,93 @@
+"""Joining hook records with measured ops, fed with hand-made records (no TensorFlow)."""
+
+from tftrace.analysis.capture_merge import merge_capture, strip_call_prefix
+from tftrace.analysis.python_stacks import fold_stack, top_frames
+from tftrace.model import Device, FunctionStat, OpStat, Profile
+
+
+def op(name, self_us, device="/host:CPU", type_="MatMul"):
+    return OpStat(name=name, type=type_, device=device, mode="graph", count=1, total_us=self_us, self_us=self_us)
+
+
+def node(name, op_type="MatMul", device="/job:localhost/replica:0/task:0/device:CPU:0"):
+    return {"name": name, "op": op_type, "device": device, "inputs": []}
+
+
+GRAPH = {"function": "train_step", "pre": [], "post": [], "partitions": [[
+    node("StatefulPartitionedCall/dense/MatMul"), node("gradient_tape/dense/MatMul/MatMul"),
+    node("adam/Mul_3", "Mul"), node("x", "_Arg")]]}
+
+
+def profile_with_ops(gpu=False):
+    p = Profile(hosts=["h"], ops=[op("StatefulPartitionedCall/dense/MatMul", 30.0),
+                                  op("StatefulPartitionedCall/gradient_tape/dense/MatMul/MatMul", 50.0),
+                                  op("StatefulPartitionedCall/adam/Mul_3", 5.0, type_="Mul")],
+                functions=[FunctionStat(name="train_step", calls=3, traces=1, total_us=100.0)])
+    p.devices = [Device(name="/host:CPU", host="h", kind="cpu")]
+    if gpu:
+        p.devices.append(Device(name="/device:GPU:0", host="h", kind="gpu"))
+    return p
+
+
+def test_strip_call_prefix():
+    assert strip_call_prefix("StatefulPartitionedCall/PartitionedCall_1/a/b") == "a/b"
+    assert strip_call_prefix("a/StatefulPartitionedCall/b") == "a/StatefulPartitionedCall/b"
+
+
+def test_graph_nodes_get_time_and_tapes_split_forward_backward_optimizer():
+    p = profile_with_ops()
+    merge_capture(p, {"graphs": [GRAPH]})
+    times = {n["name"]: n["total_us"] for n in p.graph["nodes"]}
+    assert times["StatefulPartitionedCall/dense/MatMul"] == 30.0
+    assert times["gradient_tape/dense/MatMul/MatMul"] == 50.0
+    assert p.tapes == [{"kind": "graph", "function": "train_step", "forward_us": 30.0, "backward_us": 50.0,
+                        "optimizer_us": 5.0}]
+    assert not p.warnings
+
+
+def test_placement_warning_when_a_gpu_is_visible():
+    p = profile_with_ops(gpu=True)
+    merge_capture(p, {"graphs": [GRAPH]})
+    [warning] = p.warnings
+    assert warning.startswith("3 op(s) ran on the CPU while a GPU is visible") and "MatMul" in warning
+
+
+def test_function_records_override_trace_counts_and_keep_retraces():
+    p = profile_with_ops()
+    record = {"name": "train_step", "calls": 6, "traces": 4, "total_ns": 6_000_000, "retraces": [
+        {"signature": "x: float32[8]", "reason": "x: shape (4,) -> (8,)", "fix": "...", "call": 2, "kinds": ["shape"]}],
+        "definition": {"file": "a.py", "line": 3}, "call_sites": []}
+    merge_capture(p, {"functions": [record]})
+    [f] = p.functions
+    assert (f.calls, f.traces, f.total_us, f.mean_us) == (6, 4, 6000.0, 1000.0)
+    assert f.retraces == [{"signature": "x: float32[8]", "reason": "x: shape (4,) -> (8,)", "fix": "...", "call": 2}]
+
+
+SPEEDSCOPE = {"shared": {"frames": [
+    {"name": "<module>", "file": "/u/run.py", "line": 9}, {"name": "loop", "file": "/u/run.py", "line": 5},
+    {"name": "__call__", "file": "/x/tensorflow/python/eager/pf.py", "line": 800},
+    {"name": "<img src=x onerror=alert(1)>", "file": "/u/\"odd\".py", "line": 1}]},
+    "profiles": [{"type": "sampled", "unit": "seconds", "samples": [[0, 1, 2], [0, 1, 2], [0, 3]],
+                  "weights": [0.01, 0.01, 0.01]}]}
+
+
+def test_python_top_frames_and_folding_into_tf_function():
+    top = top_frames(SPEEDSCOPE)
+    assert top["samples"] == 3
+    assert {(f["function"], f["self_pct"]) for f in top["top"]} >= {("__call__", 66.67), ("loop", 0.0)}
+    keys = fold_stack([SPEEDSCOPE["shared"]["frames"][i] for i in (0, 1, 2)], {("/u/run.py", 5): "train_step"})
+    assert [k[0] for k in keys] == ["<module>", "loop", "tf.function train_step"]
+
+
+def test_flame_hangs_function_ops_below_the_calling_line():
+    p = profile_with_ops()
+    records = [{"name": "train_step", "calls": 2, "traces": 1, "total_ns": 1000, "retraces": [],
+                "call_sites": [{"file": "/u/run.py", "line": 5, "function": "loop", "calls": 2}]}]
+    merge_capture(p, {"functions": records, "graphs": [GRAPH], "python": SPEEDSCOPE})
+    [module] = p.flame["children"]
+    loop = next(c for c in module["children"] if c["name"] == "loop")
+    [call] = loop["children"]
+    assert call["name"] == "tf.function train_step" and call["value_us"] == 20000.0
+    assert [c["name"] for c in call["children"]][:2] == [
+        "StatefulPartitionedCall/gradient_tape/dense/MatMul/MatMul", "StatefulPartitionedCall/dense/MatMul"]
+    assert sum(c["value_us"] for c in call["children"]) <= call["value_us"] + 1e-9
