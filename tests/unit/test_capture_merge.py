@@ -40,9 +40,22 @@ def test_graph_nodes_get_time_and_tapes_split_forward_backward_optimizer():
     times = {n["name"]: n["total_us"] for n in p.graph["nodes"]}
     assert times["StatefulPartitionedCall/dense/MatMul"] == 30.0
     assert times["gradient_tape/dense/MatMul/MatMul"] == 50.0
+    assert all(n["kernels"] == [] for n in p.graph["nodes"])
     assert p.tapes == [{"kind": "graph", "function": "train_step", "forward_us": 30.0, "backward_us": 50.0,
                         "optimizer_us": 5.0}]
     assert not p.warnings
+
+
+def test_graph_nodes_list_the_kernels_of_their_op():
+    from tftrace.model import KernelStat
+
+    p = profile_with_ops(gpu=True)
+    p.kernels = [KernelStat(name="void gemm<float>", op="dense/MatMul", device="/device:GPU:0", count=2,
+                            total_us=9.0, min_us=4.0, max_us=5.0, grid="1,1,1", block="128,1,1", registers=32,
+                            shared_mem_bytes=0, occupancy_pct=100.0)]
+    merge_capture(p, {"graphs": [GRAPH]})
+    by_name = {n["name"]: n for n in p.graph["nodes"]}
+    assert by_name["StatefulPartitionedCall/dense/MatMul"]["kernels"] == ["void gemm<float>"]
 
 
 def test_placement_warning_when_a_gpu_is_visible():

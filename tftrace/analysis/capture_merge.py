@@ -62,19 +62,23 @@ def op_function(op_name: str, nodes: dict) -> str | None:
 
 
 def graph_nodes(profile, graphs: list[dict]) -> list[dict]:
-    """Partition-graph nodes with device and measured time (sum over host and device ops)."""
+    """Partition-graph nodes with device, measured time (host and device ops) and GPU kernels."""
     times: dict = {}
     for op in profile.ops:
         if op.mode == "graph":
             key = strip_call_prefix(op.name)
             times[key] = times.get(key, 0.0) + op.self_us
+    kernels: dict = {}
+    for k in profile.kernels:
+        kernels.setdefault(strip_call_prefix(k.op), []).append(k.name)
     out = []
     for g in graphs:
         for part in g["partitions"]:
             for node in part:
+                key = strip_call_prefix(node["name"])
                 out.append({"name": node["name"], "op": node["op"], "device": node["device"],
-                            "function": g["function"],
-                            "total_us": round(times.get(strip_call_prefix(node["name"]), 0.0), 3)})
+                            "function": g["function"], "total_us": round(times.get(key, 0.0), 3),
+                            "kernels": sorted(set(kernels.get(key, [])))})
     return out
 
 
