@@ -5,14 +5,33 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEPS := $(VENV)/.deps
+BUNDLE := tftrace/static/tftrace.js
+LABEXT := tftrace/labextension/package.json
+FRONTEND_SRC := $(wildcard labextension/src/*.ts labextension/src/views/*.ts) labextension/build.mjs labextension/tsconfig.json
 
-.PHONY: demo test install system-deps bench clean
+.PHONY: demo test install frontend system-deps bench clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(DEPS): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.lock
+	touch $(DEPS)
+
+labextension/node_modules/.package-lock.json: labextension/package.json labextension/package-lock.json
+	cd labextension && npm ci --no-audit --no-fund
+
+# The views bundle (esbuild) and the JupyterLab mime extension (jupyter labextension build).
+$(BUNDLE) $(LABEXT) &: $(FRONTEND_SRC) labextension/node_modules/.package-lock.json $(DEPS)
+	cd labextension && PATH="$(abspath $(VENV))/bin:$$PATH" npm run build
+
+frontend: $(BUNDLE) $(LABEXT)
+
+$(STAMP): pyproject.toml $(DEPS) $(BUNDLE) $(LABEXT)
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	mkdir -p $(VENV)/share/jupyter/labextensions
+	rm -rf $(VENV)/share/jupyter/labextensions/tftrace-labextension
+	ln -s $(abspath tftrace/labextension) $(VENV)/share/jupyter/labextensions/tftrace-labextension
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -28,8 +47,10 @@ demo: $(STAMP)
 test: $(STAMP) system-deps
 	$(PY) -m pytest -q tests
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(PY) benchmarks/stats_vs_xprof.py
+	$(PY) benchmarks/capture_overhead.py
+	$(PY) benchmarks/views.py
 
 clean:
-	rm -rf $(VENV) demo.tftrace build dist *.egg-info
+	rm -rf $(VENV) demo.tftrace build dist *.egg-info tftrace/static tftrace/labextension labextension/lib labextension/node_modules

@@ -1,11 +1,8 @@
-"""Shared fixtures: the recorded GPU profile, CPU workloads recorded once per session,
-XProf run on a private copy of an XSpace."""
+"""Shared fixtures: the recorded GPU profile and CPU workloads recorded once per session."""
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,19 +29,3 @@ def recorded(tmp_path_factory) -> dict:
     subprocess.run([sys.executable, str(REPO / "tests" / "workloads.py"), str(out), *CPU_WORKLOADS],
                    check=True, env=env, cwd=REPO, capture_output=True)
     return {name: out / f"{name}.xplane.pb" for name in CPU_WORKLOADS}
-
-
-def xprof_tool(xplane: Path, tool: str, tmp_path: Path):
-    """Run XProf's converter on a copy of ``xplane`` (it writes cache files beside it)."""
-    from xprof.convert import raw_to_tool_data
-
-    copy = tmp_path / f"copy-{tool}.xplane.pb"
-    shutil.copy(xplane, copy)
-    data, _ = raw_to_tool_data.xspace_to_tool_data([str(copy)], tool, {})
-    return json.loads(data)
-
-
-def datatable_rows(table: dict) -> list[dict]:
-    """A gviz DataTable as a list of {column label: value}."""
-    labels = [c["label"] for c in table["cols"]]
-    return [{label: cell.get("v") if cell else None for label, cell in zip(labels, row["c"])} for row in table["rows"]]

@@ -1,4 +1,4 @@
-"""The ``tftrace`` command: run, stats, export, ls (and report once views exist).
+"""The ``tftrace`` command: run, stats, report, export, ls.
 
 Errors are one line on stderr and an exit code from the error hierarchy; no traceback.
 """
@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("source")
     stats.add_argument("--format", choices=("table", "json", "csv"), default="table")
     stats.add_argument("--top", type=int, default=None)
+    report = sub.add_parser("report", help="write a self-contained HTML report")
+    report.add_argument("source")
+    report.add_argument("-o", "--output", required=True)
     export = sub.add_parser("export", help="write a profile in another tool's format")
     export.add_argument("source")
     export.add_argument("--format", choices=("tensorboard",), required=True)
@@ -70,6 +73,13 @@ def _stats(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    from .sources import load
+
+    print(load(args.source).to_html(args.output))
+    return 0
+
+
 def _export(args) -> int:
     from .sources import load
 
@@ -88,7 +98,7 @@ def _ls(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"run": _run, "stats": _stats, "export": _export, "ls": _ls}[args.command]
+    handler = {"run": _run, "stats": _stats, "report": _report, "export": _export, "ls": _ls}[args.command]
     try:
         return handler(args)
     except TftraceError as exc:

@@ -159,3 +159,8 @@ class Profile:
     def show(self):
         from .display import show
         return show(self)
+
+    def widget(self):
+        """A live widget (needs the kernel): the views plus on-demand full timeline."""
+        from .widget import ProfileWidget
+        return ProfileWidget(self)

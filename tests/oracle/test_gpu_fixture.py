@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import datatable_rows, xprof_tool
+from xprofkit import datatable_rows, xprof_tool
 from tftrace import load
 from tftrace.analysis import xplane_pb
 

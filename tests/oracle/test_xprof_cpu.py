@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import datatable_rows, xprof_tool
+from xprofkit import datatable_rows, xprof_tool
 from tftrace import load
 
 WORKLOADS = ("keras_fit", "gradient_tape", "tf_data", "lstm")

@@ -1,0 +1,55 @@
+// DOM helpers. Every name from a profile is set with textContent (never innerHTML),
+// so op names, kernel names with <...> and file names with quotes render as text.
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  children: (Node | string)[] = [],
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  return node;
+}
+
+export function fmtUs(us: number): string {
+  if (!isFinite(us)) return "-";
+  if (us >= 1e6) return `${(us / 1e6).toFixed(2)} s`;
+  if (us >= 1e3) return `${(us / 1e3).toFixed(2)} ms`;
+  if (us >= 1) return `${us.toFixed(1)} µs`;
+  return `${(us * 1e3).toFixed(0)} ns`;
+}
+
+export function fmtBytes(bytes: number): string {
+  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(2)} GiB`;
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(2)} MiB`;
+  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+export function markReady(root: HTMLElement): void {
+  root.setAttribute("data-tftrace-ready", "true");
+}
+
+// Width for canvases drawn while their tab is hidden (clientWidth 0).
+export function widthOf(node: HTMLElement, fallback = 1000): number {
+  return node.clientWidth || (node.parentElement && node.parentElement.clientWidth) || fallback;
+}
+
+// A stable colour per string (hue from a hash), for flame and timeline boxes.
+export function colorFor(name: string, saturation = 55, lightness = 62): string {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  return `hsl(${Math.abs(h) % 360}, ${saturation}%, ${lightness}%)`;
+}
+
+export const DEVICE_COLORS: Record<string, string> = { cpu: "#4a7fb5", gpu: "#d9822b", other: "#888" };
+
+export function deviceKind(device: string): string {
+  if (/GPU/i.test(device)) return "gpu";
+  if (/CPU|host/i.test(device)) return "cpu";
+  return "other";
+}

@@ -1,0 +1,34 @@
+// JupyterLab mime renderer for application/vnd.tftrace.payload+json: the %%tftrace
+// output keeps rendering after the notebook is reloaded without a kernel.
+
+import { IRenderMime } from "@jupyterlab/rendermime-interfaces";
+import { Widget } from "@lumino/widgets";
+
+import { render } from "./app";
+
+export const MIME_TYPE = "application/vnd.tftrace.payload+json";
+
+class TftraceOutput extends Widget implements IRenderMime.IRenderer {
+  constructor() {
+    super();
+    this.addClass("tftrace-output");
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const data = model.data[MIME_TYPE] as unknown;
+    await render(this.node, data as never);
+  }
+}
+
+const extension: IRenderMime.IExtension = {
+  id: "tftrace-labextension:mime",
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [MIME_TYPE],
+    createRenderer: () => new TftraceOutput(),
+  },
+  rank: 0,
+  dataType: "json",
+};
+
+export default extension;

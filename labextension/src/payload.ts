@@ -1,0 +1,208 @@
+// The tftrace.payload/1 format (written by tftrace/payload.py) and its decoding.
+// Names are interned in `strings`; the timeline's columns are gzip+base64 binary.
+
+export const SCHEMA = "tftrace.payload/1";
+
+export interface Table {
+  count: number;
+  text: string[]; // columns holding string ids
+  columns: Record<string, number[]>;
+}
+
+export interface Lane {
+  name: string;
+  device: string;
+  host: string;
+  derived: boolean;
+}
+
+export interface RawTimeline {
+  lanes: Lane[];
+  count: number;
+  dropped: number;
+  min_kept_ns?: number;
+  lane_u16?: string;
+  dur_u32?: string;
+  name_i32?: string;
+  start_delta_u32?: string;
+  start_abs_f64?: string;
+  encoding?: string;
+}
+
+export interface GraphNode {
+  name: string;
+  op: string;
+  device: string;
+  us: number;
+  kernels: string[];
+}
+
+export interface FunctionGraph {
+  function: string;
+  nodes: GraphNode[];
+  edges: [number, number][];
+}
+
+export interface Retrace {
+  signature: string;
+  reason: string;
+  fix?: string;
+  call?: number;
+}
+
+export interface FunctionRow {
+  name: string;
+  calls: number;
+  traces: number;
+  total_us: number;
+  mean_us?: number;
+  retraces: Retrace[];
+  definition?: { file?: string; line?: number };
+  call_sites?: { file: string; line: number; function: string; calls: number }[];
+}
+
+// [name id, kind id, value_us, measured_us, children, file id, line]
+export type RawFlameNode = [number, number, number, number, RawFlameNode[], number, number];
+
+export interface Payload {
+  schema: string;
+  meta: { name: string; source: string; created: string; duration_us: number; event_count: number; hosts: string[]; error: string };
+  devices: { name: string; host: string; kind: string; events: number }[];
+  warnings: string[];
+  ops: Table;
+  kernels: Table;
+  memcpy: { device: string; direction: string; op: string; count: number; bytes: number; total_us: number }[];
+  functions: FunctionRow[];
+  tapes: Record<string, unknown>[];
+  graphs: FunctionGraph[];
+  python: { samples: number; seconds?: number; top: { function: string; file: string; line: number; self_pct: number; total_pct: number }[] };
+  flame: RawFlameNode;
+  flame_source: string;
+  timeline: RawTimeline;
+  charts: Record<string, string>;
+  strings: string[];
+}
+
+export interface FlameNode {
+  name: string;
+  kind: string;
+  value: number; // us, the width in the flame graph
+  measured: number; // us measured for ops and kernels
+  file: string;
+  line: number;
+  children: FlameNode[];
+}
+
+export interface Timeline {
+  lanes: Lane[];
+  count: number;
+  dropped: number;
+  minKeptNs: number;
+  lane: Uint16Array;
+  start: Float64Array; // ns since the first event
+  dur: Uint32Array; // ns
+  name: Int32Array; // string ids
+  laneOffsets: Uint32Array; // events of lane i are [laneOffsets[i], laneOffsets[i+1]), sorted by start
+}
+
+export interface Data {
+  payload: Payload;
+  strings: string[];
+  timeline: Timeline;
+  flame: FlameNode;
+}
+
+const B64 = new Uint8Array(256);
+"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("").forEach((c, i) => {
+  B64[c.charCodeAt(0)] = i;
+});
+
+export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> {
+  let pad = 0;
+  if (text.endsWith("==")) pad = 2;
+  else if (text.endsWith("=")) pad = 1;
+  const out = new Uint8Array((text.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const n =
+      (B64[text.charCodeAt(i)] << 18) |
+      (B64[text.charCodeAt(i + 1)] << 12) |
+      (B64[text.charCodeAt(i + 2)] << 6) |
+      B64[text.charCodeAt(i + 3)];
+    if (o < out.length) out[o++] = (n >> 16) & 255;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}
+
+async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return await new Response(stream).arrayBuffer();
+}
+
+async function column(text: string | undefined, gzip: boolean): Promise<ArrayBuffer> {
+  if (!text) return new ArrayBuffer(0);
+  const bytes = base64ToBytes(text);
+  if (gzip) return await gunzip(bytes);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+export async function decodeTimeline(raw: RawTimeline): Promise<Timeline> {
+  const gzip = raw.encoding === "gzip+base64";
+  const [laneBuf, durBuf, nameBuf, startBuf] = await Promise.all([
+    column(raw.lane_u16, gzip),
+    column(raw.dur_u32, gzip),
+    column(raw.name_i32, gzip),
+    column(raw.start_delta_u32 ?? raw.start_abs_f64, gzip),
+  ]);
+  const n = raw.count || 0;
+  const lane = new Uint16Array(laneBuf, 0, n);
+  const dur = new Uint32Array(durBuf, 0, n);
+  const name = new Int32Array(nameBuf, 0, n);
+  const start = new Float64Array(n);
+  if (raw.start_delta_u32) {
+    const delta = new Uint32Array(startBuf, 0, n);
+    let previous = 0;
+    for (let i = 0; i < n; i++) {
+      const first = i === 0 || lane[i] !== lane[i - 1];
+      previous = first ? delta[i] : previous + delta[i];
+      start[i] = previous;
+    }
+  } else if (n) {
+    start.set(new Float64Array(startBuf, 0, n));
+  }
+  const laneOffsets = new Uint32Array(raw.lanes.length + 1);
+  for (let i = 0; i < n; i++) laneOffsets[lane[i] + 1]++;
+  for (let i = 0; i < raw.lanes.length; i++) laneOffsets[i + 1] += laneOffsets[i];
+  return { lanes: raw.lanes, count: n, dropped: raw.dropped || 0, minKeptNs: raw.min_kept_ns || 0, lane, start, dur, name, laneOffsets };
+}
+
+export function decodeFlame(raw: RawFlameNode, strings: string[]): FlameNode {
+  return {
+    name: strings[raw[0]] ?? "",
+    kind: strings[raw[1]] ?? "",
+    value: raw[2],
+    measured: raw[3],
+    children: raw[4].map((c) => decodeFlame(c, strings)),
+    file: strings[raw[5]] ?? "",
+    line: raw[6],
+  };
+}
+
+export async function decode(payload: Payload): Promise<Data> {
+  if (!payload || payload.schema !== SCHEMA) {
+    throw new Error(`unsupported tftrace payload: ${payload ? payload.schema : "none"} (expected ${SCHEMA})`);
+  }
+  const timeline = await decodeTimeline(payload.timeline);
+  return { payload, strings: payload.strings, timeline, flame: decodeFlame(payload.flame, payload.strings) };
+}
+
+// Row i of a payload table as an object, string ids resolved.
+export function row(table: Table, strings: string[], i: number): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [name, values] of Object.entries(table.columns)) {
+    out[name] = table.text.includes(name) ? strings[values[i]] : values[i];
+  }
+  return out;
+}

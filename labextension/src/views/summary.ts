@@ -1,0 +1,77 @@
+// The summary page: what was profiled, warnings, devices, top ops (matplotlib chart),
+// tf.functions and GradientTape passes, memory copies and the top Python frames.
+
+import { el, fmtBytes, fmtUs, markReady } from "../dom";
+import { Data, row } from "../payload";
+
+export const SUMMARY_CSS = `
+.tft-sm h3 { margin: 10px 0 4px; font-size: 14px; }
+.tft-sm .tft-kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; font-size: 12px; }
+.tft-sm .tft-warn { background: var(--tft-warn-bg); border-left: 3px solid #d9822b; padding: 4px 8px; margin: 3px 0; }
+.tft-sm .tft-error { background: #fde8e8; border-left: 3px solid #c0392b; padding: 4px 8px; margin: 3px 0; }
+.tft-sm ul { margin: 2px 0; padding-left: 18px; font-size: 12px; }
+.tft-sm img { max-width: 100%; }
+`;
+
+function kv(pairs: [string, string][]): HTMLElement {
+  const box = el("div", { class: "tft-kv" });
+  for (const [k, v] of pairs) box.append(el("span", { class: "tft-muted" }, [k]), el("span", {}, [v]));
+  return box;
+}
+
+export function renderSummary(root: HTMLElement, data: Data): void {
+  const p = data.payload;
+  const box = el("div", { class: "tft-sm" });
+  box.append(
+    kv([
+      ["run", p.meta.name || "-"],
+      ["source", p.meta.source || "-"],
+      ["recorded", p.meta.created || "-"],
+      ["span", fmtUs(p.meta.duration_us)],
+      ["events", p.meta.event_count.toLocaleString()],
+      ["hosts", p.meta.hosts.join(", ") || "-"],
+    ]),
+  );
+  if (p.meta.error) box.append(el("div", { class: "tft-error" }, [`the traced code raised ${p.meta.error}`]));
+  if (p.warnings.length) {
+    box.append(el("h3", {}, ["Warnings"]));
+    for (const w of p.warnings) box.append(el("div", { class: "tft-warn" }, [w]));
+  }
+  box.append(el("h3", {}, ["Devices"]));
+  box.append(el("ul", {}, p.devices.map((d) => el("li", {}, [`${d.name} (${d.kind}) on ${d.host}: ${d.events.toLocaleString()} events`]))));
+  if (p.charts.top_ops && p.charts.top_ops.startsWith("data:image/png;base64,")) {
+    box.append(el("h3", {}, ["Top ops by self time"]), el("img", { src: p.charts.top_ops, alt: "top ops chart" }));
+  } else if (p.ops.count) {
+    box.append(el("h3", {}, ["Top ops by self time"]));
+    const items = [];
+    for (let i = 0; i < Math.min(10, p.ops.count); i++) {
+      const r = row(p.ops, data.strings, i);
+      items.push(el("li", {}, [`${fmtUs(Number(r.self_us))}  ${r.name} (${r.type}, ${r.device}, ${r.mode})`]));
+    }
+    box.append(el("ul", {}, items));
+  }
+  if (p.functions.length) {
+    box.append(el("h3", {}, ["tf.functions"]));
+    box.append(el("ul", {}, p.functions.map((f) => el("li", {}, [
+      `${f.name}: ${f.calls} calls, ${f.traces} traces, ${f.retraces.length} retraces, ${fmtUs(f.total_us)}`]))));
+  }
+  if (p.tapes.length) {
+    box.append(el("h3", {}, ["GradientTape"]));
+    box.append(el("ul", {}, p.tapes.map((t) => el("li", {}, [
+      t.kind === "graph"
+        ? `${t.function}: forward ${fmtUs(Number(t.forward_us))}, backward ${fmtUs(Number(t.backward_us))}, optimizer ${fmtUs(Number(t.optimizer_us))}`
+        : `eager tape ${t.id}: forward ${fmtUs(Number(t.forward_us))}, backward ${fmtUs(Number(t.backward_us))}`]))));
+  }
+  if (p.memcpy.length) {
+    box.append(el("h3", {}, ["Memory copies"]));
+    box.append(el("ul", {}, p.memcpy.slice(0, 20).map((m) => el("li", {}, [
+      `${m.device} ${m.direction}: ${m.count} copies, ${fmtBytes(m.bytes)}, ${fmtUs(m.total_us)}${m.op ? ` (${m.op})` : ""}`]))));
+  }
+  if (p.python.samples) {
+    box.append(el("h3", {}, [`Python (${p.python.samples} samples)`]));
+    box.append(el("ul", {}, p.python.top.slice(0, 12).map((f) => el("li", {}, [
+      `${f.total_pct.toFixed(1)}% total, ${f.self_pct.toFixed(1)}% self  ${f.function}  ${f.file}:${f.line}`]))));
+  }
+  root.append(box);
+  markReady(root);
+}

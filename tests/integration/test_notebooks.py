@@ -1,0 +1,46 @@
+"""The example notebooks run headless, top to bottom, and show what they promise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+pytestmark = pytest.mark.tf
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+MIME = "application/vnd.tftrace.payload+json"
+
+
+def run(name: str, tmp_path, monkeypatch) -> list[dict]:
+    monkeypatch.setenv("TFTRACE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    return [o["data"][MIME] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if o.get("output_type") == "display_data" and MIME in o.get("data", {})]
+
+
+def test_quickstart(tmp_path, monkeypatch):
+    [payload] = run("quickstart.ipynb", tmp_path, monkeypatch)
+    assert payload["schema"] == "tftrace.payload/1"
+    assert any(f["name"] == "multi_step_on_iterator" for f in payload["functions"])
+    assert payload["ops"]["count"] > 50 and payload["timeline"]["count"] > 1000
+
+
+def test_gradient_tape_loop(tmp_path, monkeypatch):
+    [payload] = run("gradient_tape_tf_data.ipynb", tmp_path, monkeypatch)
+    [tape] = [t for t in payload["tapes"] if t.get("function") == "train_step"]
+    assert tape["backward_us"] > 0 and tape["forward_us"] > 0
+    names = [payload["strings"][i] for i in payload["ops"]["columns"]["name"]]
+    assert any(n.startswith("Iterator::") for n in names)
+
+
+def test_retracing_explained_then_fixed(tmp_path, monkeypatch):
+    before, after = run("retracing.ipynb", tmp_path, monkeypatch)
+    [normalize] = [f for f in before["functions"] if f["name"] == "normalize"]
+    assert (normalize["calls"], normalize["traces"], len(normalize["retraces"])) == (6, 4, 3)
+    assert "shape (16,) -> (32,)" in normalize["retraces"][2]["reason"]
+    [fixed] = [f for f in after["functions"] if f["name"] == "normalize_fixed"]
+    assert (fixed["calls"], fixed["traces"], fixed["retraces"]) == (6, 1, [])

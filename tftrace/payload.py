@@ -1,0 +1,204 @@
+"""Profile -> the JSON payload every front-end view reads (schema ``tftrace.payload/1``).
+
+Compact by construction: tables are columns with names interned in one string
+table; the timeline is binary columns (lane uint16, start-delta uint32 ns per lane,
+duration uint32 ns, name int32), gzip-compressed and base64-encoded, decoded in the
+browser with DecompressionStream. ``max_events`` bounds the timeline for notebook
+outputs: the longest events are kept and the rest counted as dropped.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import re
+
+import numpy as np
+
+SCHEMA = "tftrace.payload/1"
+MIME_TYPE = "application/vnd.tftrace.payload+json"
+_U32 = 2**32 - 1
+_CONTROL = re.compile(r"^\^")
+
+
+class Strings:
+    """An interned string table."""
+
+    def __init__(self):
+        self.table: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def id(self, value: str) -> int:
+        found = self.index.get(value)
+        if found is None:
+            found = self.index[value] = len(self.table)
+            self.table.append(value)
+        return found
+
+    def ids(self, values) -> list[int]:
+        return [self.id(v) for v in values]
+
+
+def pack(array: np.ndarray, compress: bool = True) -> str:
+    raw = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
+    return base64.b64encode(gzip.compress(raw, 6, mtime=0) if compress else raw).decode("ascii")
+
+
+def _table(rows, strings: Strings, text: tuple, numbers: tuple) -> dict:
+    columns = {name: strings.ids(str(getattr(r, name)) for r in rows) for name in text}
+    columns.update({name: [getattr(r, name) for r in rows] for name in numbers})
+    return {"count": len(rows), "text": list(text), "columns": columns}
+
+
+def _ops(profile, strings, limit=None):
+    return _table(profile.ops[:limit], strings, ("name", "type", "device", "mode", "category"),
+                  ("count", "total_us", "self_us"))
+
+
+def _kernels(profile, strings, limit=None):
+    return _table(profile.kernels[:limit], strings, ("name", "op", "device", "grid", "block", "op_source"),
+                  ("count", "total_us", "min_us", "max_us", "registers", "shared_mem_bytes", "occupancy_pct"))
+
+
+def _edge_source(name: str) -> str:
+    return _CONTROL.sub("", name).split(":", 1)[0]
+
+
+def _graphs(profile) -> list[dict]:
+    times = {(n["function"], n["name"]): n for n in profile.graph.get("nodes", [])}
+    out = []
+    for g in profile.graph.get("functions", []):
+        nodes, edges, index = [], [], {}
+        for part in g.get("partitions", []):
+            for node in part:
+                if node["name"] in index:
+                    continue
+                index[node["name"]] = len(nodes)
+                joined = times.get((g["function"], node["name"]), {})
+                nodes.append({"name": node["name"], "op": node["op"], "device": node["device"],
+                              "us": joined.get("total_us", 0.0), "kernels": joined.get("kernels", []),
+                              "inputs": node.get("inputs", [])})
+        for i, node in enumerate(nodes):
+            for source in node.pop("inputs"):
+                j = index.get(_edge_source(source))
+                if j is not None and j != i:
+                    edges.append([j, i])
+        out.append({"function": g["function"], "nodes": nodes, "edges": edges})
+    return out
+
+
+def _compact_tree(node: dict, strings: Strings) -> list:
+    """[name id, kind id, value_us, measured_us, children, file id, line]; names interned."""
+    return [strings.id(node["name"]), strings.id(node["kind"]), node["value_us"],
+            node.get("measured_us", node["value_us"]), [_compact_tree(c, strings) for c in node["children"]],
+            strings.id(node.get("file", "")), node.get("line", 0)]
+
+
+def ops_tree(profile, limit: int | None = None) -> dict:
+    """Flame tree when there are no Python samples: device -> op type -> op -> kernel."""
+    root = {"name": "all", "kind": "root", "value_us": 0.0, "children": []}
+    by_device: dict = {}
+    kernels: dict = {}
+    for k in profile.kernels:
+        kernels.setdefault((k.device, k.op), []).append(k)
+    for op in profile.ops[:limit]:
+        device = by_device.get(op.device)
+        if device is None:
+            device = by_device[op.device] = {"name": op.device, "kind": "device", "value_us": 0.0, "children": {}}
+        group = device["children"].setdefault(op.type, {"name": op.type, "kind": "type", "value_us": 0.0,
+                                                         "children": []})
+        leaf = {"name": op.name, "kind": "op", "value_us": op.self_us, "children": [
+            {"name": k.name, "kind": "kernel", "value_us": k.total_us, "children": []}
+            for k in kernels.get((op.device, op.name), [])]}
+        group["children"].append(leaf)
+        group["value_us"] += op.self_us
+        device["value_us"] += op.self_us
+    for device in by_device.values():
+        device["children"] = sorted(device["children"].values(), key=lambda g: -g["value_us"])
+        for group in device["children"]:
+            group["children"].sort(key=lambda o: -o["value_us"])
+        root["children"].append(device)
+        root["value_us"] += device["value_us"]
+    return root
+
+
+def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
+    """The events of every non-empty line of every plane, as packed columns."""
+    from .analysis import parse
+
+    lanes, lane_ids, starts, durations, names = [], [], [], [], []
+    origin = None
+    for host, data in profile.xspaces.items():
+        space = parse(data, source=host)
+        origin = space.origin_ns if origin is None else min(origin, space.origin_ns)
+        for plane in space.planes:
+            name_ids = np.array(strings.ids(plane.event_names), np.int32)
+            for line in plane.lines:
+                if len(line) == 0:
+                    continue
+                lane = len(lanes)
+                lanes.append({"name": line.display_name or str(line.id), "device": plane.name, "host": host,
+                              "derived": bool(line.derived)})
+                lane_ids.append(np.full(len(line), lane, np.uint16))
+                starts.append(line.start_ps + (space.origin_ns - origin) * 1000 if origin else line.start_ps)
+                durations.append(line.duration_ps)
+                names.append(name_ids[line.name_index])
+    if not lanes:
+        return {"lanes": [], "count": 0, "dropped": 0}
+    lane = np.concatenate(lane_ids)
+    start_ns = np.concatenate(starts) // 1000
+    dur_ns = np.minimum(np.concatenate(durations) // 1000, _U32).astype(np.uint32)
+    name = np.concatenate(names)
+    dropped, min_kept_ns = 0, 0
+    if max_events is not None and len(lane) > max_events:
+        keep = np.argpartition(-dur_ns.astype(np.int64), max_events)[:max_events]
+        dropped = len(lane) - max_events
+        min_kept_ns = int(dur_ns[keep].min())
+        lane, start_ns, dur_ns, name = lane[keep], start_ns[keep], dur_ns[keep], name[keep]
+    order = np.lexsort((start_ns, lane))
+    lane, start_ns, dur_ns, name = lane[order], start_ns[order], dur_ns[order], name[order]
+    start_ns = start_ns - start_ns.min()
+    delta = np.diff(start_ns, prepend=0)
+    first_of_lane = np.r_[True, lane[1:] != lane[:-1]]
+    delta[first_of_lane] = start_ns[first_of_lane]
+    if delta.max(initial=0) > _U32:
+        start_col = {"start_abs_f64": pack(start_ns.astype(np.float64))}
+    else:
+        start_col = {"start_delta_u32": pack(delta.astype(np.uint32))}
+    return {"lanes": lanes, "count": int(len(lane)), "dropped": dropped, "min_kept_ns": min_kept_ns,
+            "lane_u16": pack(lane), "dur_u32": pack(dur_ns), "name_i32": pack(name.astype(np.int32)),
+            **start_col, "encoding": "gzip+base64"}
+
+
+def build(profile, max_events: int | None = None, max_ops: int | None = None, max_kernels: int | None = None,
+          charts: bool = True) -> dict:
+    """The payload; ``max_*`` bound the tables (largest first) and the timeline for notebooks."""
+    strings = Strings()
+    return {
+        "schema": SCHEMA,
+        "meta": {"name": profile.name, "source": profile.source, "created": profile.created,
+                 "duration_us": profile.duration_us, "event_count": profile.event_count,
+                 "hosts": list(profile.hosts), "error": profile.error},
+        "devices": [{"name": d.name, "host": d.host, "kind": d.kind, "events": d.events} for d in profile.devices],
+        "warnings": list(profile.warnings),
+        "ops": _ops(profile, strings, max_ops),
+        "kernels": _kernels(profile, strings, max_kernels),
+        "totals": {"ops": len(profile.ops), "kernels": len(profile.kernels)},
+        "memcpy": [vars(m) for m in profile.memcpy],
+        "functions": [vars(f) for f in profile.functions],
+        "tapes": list(profile.tapes),
+        "graphs": _graphs(profile),
+        "python": dict(profile.python),
+        "flame": _compact_tree(profile.flame if profile.flame else ops_tree(profile, max_ops), strings),
+        "flame_source": "python" if profile.flame else "ops",
+        "timeline": timeline(profile, strings, max_events),
+        "charts": _charts(profile) if charts else {},
+        "strings": strings.table,
+    }
+
+
+def _charts(profile) -> dict:
+    from .charts import top_ops_png
+
+    png = top_ops_png(profile)
+    return {"top_ops": png} if png else {}

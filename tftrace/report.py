@@ -1,0 +1,52 @@
+"""Self-contained HTML reports: one file, the views bundle and the payload inlined.
+
+Nothing is fetched when the report opens: a Content-Security-Policy forbids every
+network request, the payload sits in a JSON script element with ``<``, ``>`` and
+``&`` escaped, and every name reaches the page through textContent.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+
+from . import payload as payload_mod
+from .assets import bundle_js
+
+_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "img-src data:; connect-src 'none'; font-src 'none'; frame-src 'none'")
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_for_script(data: dict) -> str:
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    for raw, escaped in _JSON_ESCAPES.items():
+        text = text.replace(raw, escaped)
+    return text
+
+
+def report_html(profile, payload: dict | None = None) -> str:
+    data = payload if payload is not None else payload_mod.build(profile)
+    title = html.escape(f"tftrace: {profile.name or profile.source or 'profile'}")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_CSP}\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{title}</title>"
+        "<style>body{margin:12px;background:#fff}</style></head><body>"
+        "<div id=\"tftrace-root\">Loading tftrace views…</div>"
+        f"<script type=\"{payload_mod.MIME_TYPE}\" data-target=\"tftrace-root\">{json_for_script(data)}</script>"
+        f"<script>{bundle_js()}</script>"
+        "</body></html>\n"
+    )
+
+
+def write_report(profile, path) -> str:
+    path = os.fspath(path)
+    text = report_html(profile)
+    tmp = f"{path}.tmp-{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+    return path
