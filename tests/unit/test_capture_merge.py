@@ -78,7 +78,8 @@ def test_function_records_override_trace_counts_and_keep_retraces():
 
 SPEEDSCOPE = {"shared": {"frames": [
     {"name": "<module>", "file": "/u/run.py", "line": 9}, {"name": "loop", "file": "/u/run.py", "line": 5},
-    {"name": "__call__", "file": "/x/tensorflow/python/eager/pf.py", "line": 800},
+    {"name": "Function.__call__", "file": "/x/tensorflow/python/eager/polymorphic_function/polymorphic_function.py",
+     "line": 800},
     {"name": "<img src=x onerror=alert(1)>", "file": "/u/\"odd\".py", "line": 1}]},
     "profiles": [{"type": "sampled", "unit": "seconds", "samples": [[0, 1, 2], [0, 1, 2], [0, 3]],
                   "weights": [0.01, 0.01, 0.01]}]}
@@ -87,9 +88,14 @@ SPEEDSCOPE = {"shared": {"frames": [
 def test_python_top_frames_and_folding_into_tf_function():
     top = top_frames(SPEEDSCOPE)
     assert top["samples"] == 3
-    assert {(f["function"], f["self_pct"]) for f in top["top"]} >= {("__call__", 66.67), ("loop", 0.0)}
+    assert {(f["function"], f["self_pct"]) for f in top["top"]} >= {("Function.__call__", 66.67), ("loop", 0.0)}
     keys = fold_stack([SPEEDSCOPE["shared"]["frames"][i] for i in (0, 1, 2)], {("/u/run.py", 5): "train_step"})
     assert [k[0] for k in keys] == ["<module>", "loop", "tf.function train_step"]
+    runpy = {"name": "_run_code", "file": "<frozen runpy>", "line": 88}
+    cli = {"name": "main", "file": "/site/tftrace/cli.py", "line": 3}
+    eager = {"name": "matmul", "file": "/x/tensorflow/python/ops/math_ops.py", "line": 1}
+    keys = fold_stack([runpy, cli, SPEEDSCOPE["shared"]["frames"][0], eager], {})
+    assert [k[0] for k in keys] == ["<module>", "TensorFlow"]
 
 
 def test_flame_hangs_function_ops_below_the_calling_line():

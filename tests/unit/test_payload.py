@@ -91,3 +91,27 @@ def test_report_embeds_payload_without_raw_markup(profile):
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in text
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
     assert "http://" not in text.split("<script>", 1)[0] and "https://" not in text.split("<script>", 1)[0]
+
+
+def test_notebook_bundle_has_mime_html_and_text(profile):
+    from tftrace.display import ProfileDisplay
+
+    bundle = ProfileDisplay(profile, run_id="r1")._repr_mimebundle_()
+    assert set(bundle) == {payload.MIME_TYPE, "text/html", "text/plain"}
+    assert bundle[payload.MIME_TYPE]["timeline"]["count"] <= 40_000
+    assert bundle[payload.MIME_TYPE]["ops"]["count"] == min(1_500, len(profile.ops))
+    html_text = bundle["text/html"]
+    assert html_text.startswith('<iframe class="tftrace-report"') and 'sandbox="allow-scripts"' in html_text
+    assert "<script" not in html_text.split("srcdoc=", 1)[1]  # the report is attribute-escaped
+    assert bundle["text/plain"].startswith("run r1\n")
+
+
+def test_widget_loads_the_full_timeline_on_request(profile, monkeypatch):
+    from tftrace import display, widget
+
+    monkeypatch.setitem(display.NOTEBOOK_LIMITS, "max_events", 1000)
+    w = widget.ProfileWidget(profile)
+    assert w.payload["timeline"]["dropped"] == profile.event_count - 1000
+    assert "tftraceViews" in w._esm and "export default" in w._esm
+    w._on_message(w, {"type": "full-timeline"}, [])
+    assert w.payload["timeline"]["dropped"] == 0 and w.payload["timeline"]["count"] == profile.event_count

@@ -1,22 +1,14 @@
 """py-spy samples (speedscope JSON) -> top frames and a Python frame tree.
 
-Frames inside TensorFlow, Keras and tftrace are folded into one child of the user
-frame that called them: ``tf.function <name>`` when that call site is a known
-tf.function call (from the hooks), else ``TensorFlow``. Each sample weighs one
-sampling interval.
+Frames inside TensorFlow and Keras fold into one child of the user frame that
+called them: ``tf.function <name>`` when that line is a known tf.function call site
+(from the hooks) and the stack enters a tf.function, else ``TensorFlow``. tftrace's
+own frames are dropped. Each sample weighs its py-spy interval.
 """
 
 from __future__ import annotations
 
-import os
-
-_INTERNAL = (os.sep + "tensorflow" + os.sep, os.sep + "keras" + os.sep, os.sep + "tftrace" + os.sep,
-             os.sep + "tf_keras" + os.sep, os.sep + "absl" + os.sep)
-_ROOT_NOISE = ("<module>",)
-
-
-def is_internal(file: str) -> bool:
-    return any(part in file for part in _INTERNAL)
+from ..paths import is_function_call, is_tensorflow, is_tftrace
 
 
 def _samples(doc: dict, default_s: float = 0.01):
@@ -61,17 +53,28 @@ def _node(name: str, kind: str, file: str = "", line: int = 0) -> dict:
 
 
 def fold_stack(stack: list, function_sites: dict) -> list[tuple]:
-    """Keys (name, kind, file, line) from root to leaf, TensorFlow internals folded."""
+    """Keys (name, kind, file, line) from root to leaf: tftrace's own frames dropped,
+    TensorFlow's folded into one node under the user's line that called it. Python
+    frames merge across lines (line 0); the TensorFlow node keeps the calling line."""
     keys = []
+    caller: dict = {}
     for i, frame in enumerate(stack):
         file = frame.get("file", "")
-        if is_internal(file):
-            caller = stack[i - 1] if i else {}
+        if is_tftrace(file):
+            continue
+        if is_tensorflow(file):
             site = (caller.get("file", ""), caller.get("line", 0))
             name = function_sites.get(site)
-            keys.append((f"tf.function {name}", "function", "", 0) if name else ("TensorFlow", "tensorflow", "", 0))
+            enters_function = any(is_function_call(f.get("file", ""), f.get("name", "")) for f in stack[i:])
+            # the calling line is part of these keys: it is the line that asked for the work
+            at = (caller.get("file", ""), caller.get("line", 0))
+            if name and enters_function:
+                keys.append((f"tf.function {name}", "function", *at))
+            else:
+                keys.append(("TensorFlow", "tensorflow", *at))
             return keys
-        keys.append((frame.get("name", "?"), "python", file, frame.get("line", 0)))
+        keys.append((frame.get("name", "?"), "python", file, 0))  # one node per function, any line
+        caller = frame
     return keys
 
 

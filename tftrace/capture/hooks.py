@@ -10,21 +10,19 @@ Records are plain dicts with ``time.time_ns()`` stamps, the XSpace's clock.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
 
+from ..paths import is_tensorflow, is_tftrace
 from . import signatures
-
-_TF_INTERNALS = (os.sep + "tensorflow" + os.sep, os.sep + "keras" + os.sep, os.sep + "tftrace" + os.sep)
 
 
 def _call_site(depth: int = 2) -> dict:
     """The nearest caller frame outside TensorFlow, Keras and tftrace."""
     frame = sys._getframe(depth)
     first = frame
-    while frame is not None and any(part in frame.f_code.co_filename for part in _TF_INTERNALS):
+    while frame is not None and (is_tensorflow(frame.f_code.co_filename) or is_tftrace(frame.f_code.co_filename)):
         frame = frame.f_back
     frame = frame or first
     return {"file": frame.f_code.co_filename, "line": frame.f_lineno, "function": frame.f_code.co_name}

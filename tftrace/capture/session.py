@@ -62,6 +62,8 @@ class Trace:
         return self
 
     def _start(self) -> None:
+        import tensorflow  # noqa: F401 - imported before sampling starts, so it is not in the stacks
+
         if self.python and os.environ.get("TFTRACE_NO_PYTHON") != "1":
             from .pyspy import PySpySampler
 

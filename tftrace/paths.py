@@ -1,0 +1,30 @@
+"""Which source files are frameworks rather than the user's code.
+
+TensorFlow, Keras and absl frames fold into one node under the user's line that
+called them; tftrace's own frames (the CLI, runpy, hooks) are dropped from stacks;
+tftrace's demos count as user code.
+"""
+
+from __future__ import annotations
+
+import os
+
+_SEP = os.sep
+_TENSORFLOW = tuple(f"{_SEP}{name}{_SEP}" for name in ("tensorflow", "keras", "tf_keras", "absl"))
+_TFTRACE = f"{_SEP}tftrace{_SEP}"
+_DEMOS = f"{_SEP}tftrace{_SEP}demos{_SEP}"
+_RUNPY = ("runpy.py", "<frozen runpy>")
+
+
+def is_tensorflow(file: str) -> bool:
+    return any(part in file for part in _TENSORFLOW)
+
+
+def is_tftrace(file: str) -> bool:
+    """tftrace's own machinery (not its demos), and runpy that `tftrace run` goes through."""
+    return (_TFTRACE in file and _DEMOS not in file) or file.endswith(_RUNPY)
+
+
+def is_function_call(frame_file: str, frame_name: str) -> bool:
+    """The frame where a tf.function call enters TensorFlow."""
+    return frame_file.endswith("polymorphic_function.py") and "__call__" in frame_name
