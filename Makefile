@@ -21,14 +21,15 @@ $(DEPS): requirements.lock
 labextension/node_modules/.package-lock.json: labextension/package.json labextension/package-lock.json
 	cd labextension && npm ci --no-audit --no-fund
 
-# The views bundle (esbuild) and the JupyterLab mime extension (jupyter labextension build).
-$(BUNDLE) $(LABEXT) &: $(FRONTEND_SRC) labextension/node_modules/.package-lock.json $(DEPS)
-	cd labextension && PATH="$(abspath $(VENV))/bin:$$PATH" npm run build
+# The views bundle (esbuild) and the JupyterLab mime extension (@jupyter/builder), node only.
+# (The editable install skips hatch-jupyter-builder: this rule has built both already.)
+$(BUNDLE) $(LABEXT) &: $(FRONTEND_SRC) labextension/node_modules/.package-lock.json
+	cd labextension && npm run build
 
 frontend: $(BUNDLE) $(LABEXT)
 
 $(STAMP): pyproject.toml $(DEPS) $(BUNDLE) $(LABEXT)
-	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	SKIP_JUPYTER_BUILDER=1 $(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	mkdir -p $(VENV)/share/jupyter/labextensions
 	rm -rf $(VENV)/share/jupyter/labextensions/tftrace-labextension
 	ln -s $(abspath tftrace/labextension) $(VENV)/share/jupyter/labextensions/tftrace-labextension
