@@ -53,3 +53,11 @@ export function deviceKind(device: string): string {
   if (/CPU|host/i.test(device)) return "cpu";
   return "other";
 }
+
+// Size a canvas for CSS pixels w x h at the device pixel ratio.
+export function resizeCanvas(canvas: HTMLCanvasElement, w: number, h: number, ratio: number): void {
+  canvas.width = Math.round(w * ratio);
+  canvas.height = Math.round(h * ratio);
+  canvas.style.width = `${w}px`;
+  canvas.style.height = `${h}px`;
+}

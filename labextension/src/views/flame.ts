@@ -5,7 +5,7 @@
 
 import type { SelectionBus } from "../bus";
 import { sameOp } from "../bus";
-import { DEVICE_COLORS, colorFor, deviceKind, el, fmtUs, markReady, widthOf } from "../dom";
+import { DEVICE_COLORS, colorFor, deviceKind, el, fmtUs, markReady, resizeCanvas, widthOf } from "../dom";
 import type { Data, FlameNode } from "../payload";
 
 const ROW_H = 18;
@@ -262,10 +262,7 @@ export function renderFlame(root: HTMLElement, data: Data, bus: SelectionBus): v
     cssW = w;
     cssH = h;
     dpr = ratio;
-    canvas.width = Math.round(w * ratio);
-    canvas.height = Math.round(h * ratio);
-    canvas.style.width = `${w}px`;
-    canvas.style.height = `${h}px`;
+    resizeCanvas(canvas, w, h, ratio);
     return true;
   };
 

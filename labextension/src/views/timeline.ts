@@ -15,7 +15,7 @@
 
 import type { SelectionBus } from "../bus";
 import { sameOp } from "../bus";
-import { colorFor, el, fmtUs, markReady, widthOf } from "../dom";
+import { colorFor, el, fmtUs, markReady, resizeCanvas, widthOf } from "../dom";
 import type { Data, Timeline } from "../payload";
 
 const ROW_H = 16; // one nesting row
@@ -543,10 +543,7 @@ export function renderTimeline(root: HTMLElement, data: Data, bus: SelectionBus)
     cssW = w;
     viewH = h;
     dpr = ratio;
-    canvas.width = Math.round(w * ratio);
-    canvas.height = Math.round(h * ratio);
-    canvas.style.width = `${w}px`;
-    canvas.style.height = `${h}px`;
+    resizeCanvas(canvas, w, h, ratio);
     return true;
   };
 
