@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 
 from .errors import SourceError
 from .model import Profile
@@ -23,6 +22,8 @@ SUFFIX = ".tftrace"
 
 
 def save(profile: Profile, path) -> str:
+    import zipfile
+
     path = os.fspath(path)
     tmp = f"{path}.tmp-{os.getpid()}"
     hosts = list(profile.xspaces)
@@ -36,13 +37,18 @@ def save(profile: Profile, path) -> str:
 
 
 def is_run_file(path) -> bool:
-    if not zipfile.is_zipfile(path):
-        return False
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":  # not a zip: no need to look further
+            return False
+    import zipfile
+
     with zipfile.ZipFile(path) as zf:
         return "tftrace.json" in zf.namelist()
 
 
 def load(path, with_xspaces: bool = True) -> Profile:
+    import zipfile
+
     try:
         with zipfile.ZipFile(path) as zf:
             body = json.loads(zf.read("tftrace.json"))

@@ -1,16 +1,25 @@
 """XSpace protobuf messages, defined here from the public ``xplane.proto`` field numbers.
 
 Importing TensorFlow's generated ``xplane_pb2`` pulls in all of TensorFlow (seconds);
-building the same descriptors by hand costs milliseconds and parses with the same
-C (upb) backend. Only the field numbers and types matter on the wire.
+these messages parse with the same C (upb) backend. ``_MESSAGES`` below is the
+readable definition; ``SERIALIZED`` is the same FileDescriptorProto, serialized (as
+protoc-generated modules embed theirs), so that loading skips ``descriptor_pb2``
+(~10 ms). ``tests/unit/test_xplane_pb.py`` checks that the two agree.
 """
 
 from __future__ import annotations
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pool, message_factory
 
 _PACKAGE = "tensorflow.profiler"
-_F = descriptor_pb2.FieldDescriptorProto
+
+
+class _F:
+    """FieldDescriptorProto's enum values (descriptor.proto), without importing descriptor_pb2."""
+
+    TYPE_DOUBLE, TYPE_INT64, TYPE_UINT64, TYPE_STRING, TYPE_MESSAGE, TYPE_BYTES = 1, 3, 4, 9, 11, 12
+    LABEL_OPTIONAL, LABEL_REPEATED = 1, 3
+
 
 # (field name, number, type, label, message type name or None, oneof index or None)
 _MESSAGES = {
@@ -81,6 +90,9 @@ def _add_fields(message, fields):
 
 
 def _file_descriptor():
+    """The FileDescriptorProto built from ``_MESSAGES`` (imports descriptor_pb2)."""
+    from google.protobuf import descriptor_pb2
+
     proto = descriptor_pb2.FileDescriptorProto(
         name="tftrace/xplane.proto", package=_PACKAGE, syntax="proto3"
     )
@@ -100,9 +112,37 @@ def _file_descriptor():
     return proto
 
 
+SERIALIZED = (
+    b'\n\x14tftrace/xplane.proto\x12\x13tensorflow.profiler"j\n\x06XSpace\x12+\n\x06planes\x18\x01 \x03'
+    b'(\x0b2\x1b.tensorflow.profiler.XPlane\x12\x0e\n\x06errors\x18\x02 \x03(\t\x12\x10\n\x08warnings'
+    b'\x18\x03 \x03(\t\x12\x11\n\thostnames\x18\x04 \x03(\t"\xba\x03\n\x06XPlane\x12\n\n\x02id\x18\x01 '
+    b'\x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12)\n\x05lines\x18\x03 \x03(\x0b2\x1a.tensorflow.pro'
+    b'filer.XLine\x12F\n\x0eevent_metadata\x18\x04 \x03(\x0b2..tensorflow.profiler.XPlane.EventMetadata'
+    b'Entry\x12D\n\rstat_metadata\x18\x05 \x03(\x0b2-.tensorflow.profiler.XPlane.StatMetadataEntry\x12)'
+    b'\n\x05stats\x18\x06 \x03(\x0b2\x1a.tensorflow.profiler.XStat\x1aY\n\x12EventMetadataEntry\x12\x0b'
+    b'\n\x03key\x18\x01 \x01(\x03\x122\n\x05value\x18\x02 \x01(\x0b2#.tensorflow.profiler.XEventMetadat'
+    b'a:\x028\x01\x1aW\n\x11StatMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\x03\x121\n\x05value\x18'
+    b'\x02 \x01(\x0b2".tensorflow.profiler.XStatMetadata:\x028\x01"\xa3\x01\n\x05XLine\x12\n\n\x02id'
+    b'\x18\x01 \x01(\x03\x12\x12\n\ndisplay_id\x18\n \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12'
+    b'\x14\n\x0cdisplay_name\x18\x0b \x01(\t\x12\x14\n\x0ctimestamp_ns\x18\x03 \x01(\x03\x12\x13\n\x0bd'
+    b'uration_ps\x18\t \x01(\x03\x12+\n\x06events\x18\x04 \x03(\x0b2\x1b.tensorflow.profiler.XEvent"'
+    b'\x95\x01\n\x06XEvent\x12\x13\n\x0bmetadata_id\x18\x01 \x01(\x03\x12\x13\n\toffset_ps\x18\x02 \x01'
+    b'(\x03H\x00\x12\x19\n\x0fnum_occurrences\x18\x05 \x01(\x03H\x00\x12\x13\n\x0bduration_ps\x18\x03 '
+    b'\x01(\x03\x12)\n\x05stats\x18\x04 \x03(\x0b2\x1a.tensorflow.profiler.XStatB\x06\n\x04data"\xad'
+    b'\x01\n\x05XStat\x12\x13\n\x0bmetadata_id\x18\x01 \x01(\x03\x12\x16\n\x0cdouble_value\x18\x02 \x01'
+    b'(\x01H\x00\x12\x16\n\x0cuint64_value\x18\x03 \x01(\x04H\x00\x12\x15\n\x0bint64_value\x18\x04 \x01'
+    b'(\x03H\x00\x12\x13\n\tstr_value\x18\x05 \x01(\tH\x00\x12\x15\n\x0bbytes_value\x18\x06 \x01(\x0cH'
+    b'\x00\x12\x13\n\tref_value\x18\x07 \x01(\x04H\x00B\x07\n\x05value"\x8f\x01\n\x0eXEventMetadata\x12'
+    b'\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0cdisplay_name\x18\x04 '
+    b'\x01(\t\x12\x10\n\x08metadata\x18\x03 \x01(\x0c\x12)\n\x05stats\x18\x05 \x03(\x0b2\x1a.tensorflow'
+    b'.profiler.XStat\x12\x10\n\x08child_id\x18\x06 \x03(\x03">\n\rXStatMetadata\x12\n\n\x02id\x18\x01 '
+    b'\x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bdescription\x18\x03 \x01(\tb\x06proto3'
+)
+
+
 def _build():
     pool = descriptor_pool.DescriptorPool()
-    pool.Add(_file_descriptor())
+    pool.AddSerializedFile(SERIALIZED)
     return {
         name: message_factory.GetMessageClass(pool.FindMessageTypeByName(f"{_PACKAGE}.{name}"))
         for name in _MESSAGES
