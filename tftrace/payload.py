@@ -77,6 +77,7 @@ def _graphs(profile) -> list[dict]:
                 joined = times.get((g["function"], node["name"]), {})
                 nodes.append({"name": node["name"], "op": node["op"], "device": node["device"],
                               "us": joined.get("total_us", 0.0), "kernels": joined.get("kernels", []),
+                              "dtype": node.get("dtype", ""), "shapes": node.get("shapes", []),
                               "inputs": node.get("inputs", [])})
         for i, node in enumerate(nodes):
             for source in node.pop("inputs"):

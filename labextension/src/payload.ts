@@ -35,6 +35,8 @@ export interface GraphNode {
   device: string;
   us: number;
   kernels: string[];
+  dtype?: string;
+  shapes?: string[];
 }
 
 export interface FunctionGraph {

@@ -36,6 +36,22 @@ def test_gpu_fixture_report_renders_every_view_offline(offline_page, gpu_fixture
     assert offline_page.errors == []
 
 
+def test_selecting_an_op_highlights_it_in_the_other_views(offline_page, gpu_fixture, tmp_path):
+    report = load(gpu_fixture).to_html(tmp_path / "report.html")
+    page = offline_page.page
+    page.goto(f"file://{report}")
+    wait_ready(page)
+    page.click('[data-tftrace-tab="ops"]')
+    row = page.locator('[data-tftrace-view="ops"] tbody tr').nth(2)
+    name = row.locator("td").first.inner_text()
+    row.click()
+    assert "tft-selected" in page.locator('[data-tftrace-view="ops"] tbody tr').nth(2).get_attribute("class")
+    page.click('[data-tftrace-tab="graph"]')
+    selected = page.locator('[data-tftrace-view="graph"] .tft-gr-selected')
+    assert selected.count() == 1 and selected.get_attribute("data-name") == name
+    assert offline_page.errors == []
+
+
 HOSTILE = textwrap.dedent('''
     import tensorflow as tf
 

@@ -55,6 +55,7 @@ def test_keras_fit_shows_its_train_function_and_placed_graph(tf):
     assert "multi_step_on_iterator" in names and names["multi_step_on_iterator"].calls >= 8
     nodes = [n for n in profile.graph["nodes"] if n["function"] == "multi_step_on_iterator"]
     assert nodes and all("CPU:0" in n["device"] for n in nodes)
+    assert {n["dtype"] for n in nodes if n["op"].endswith("MatMul")} == {"float32"}
     timed = [n for n in nodes if n["total_us"] > 0]
     assert any("MatMul" in n["op"] for n in timed)
     data = stats_dict(profile)
@@ -165,5 +166,6 @@ def test_without_pyspy_one_warning_and_everything_else(tf, monkeypatch):
     warnings = [w for w in profile.warnings if "py-spy" in w]
     assert len(warnings) == 1 and "Python stacks are not recorded" in warnings[0]
     assert any(op.type.endswith("MatMul") for op in profile.ops)
-    assert any(n["function"] == "double" for n in profile.graph["nodes"])
+    args = [n for n in profile.graph["nodes"] if n["function"] == "double" and n["op"] == "_Arg"]
+    assert [(n["dtype"], n["shapes"]) for n in args] == [("float32", ["[8,8]"])]
     assert profile.python["samples"] == 0

@@ -110,3 +110,18 @@ def test_flame_hangs_function_ops_below_the_calling_line():
     assert [c["name"] for c in call["children"]][:2] == [
         "StatefulPartitionedCall/gradient_tape/dense/MatMul/MatMul", "StatefulPartitionedCall/dense/MatMul"]
     assert sum(c["value_us"] for c in call["children"]) <= call["value_us"] + 1e-9
+
+
+def test_cross_device_copies_from_partition_graphs_are_audited():
+    from tftrace.model import MemcpyStat
+
+    gpu, cpu = "/job:localhost/replica:0/task:0/device:GPU:0", "/job:localhost/replica:0/task:0/device:CPU:0"
+    send = {"name": "x/_0", "op": "_Send", "device": cpu, "inputs": [], "send_device": cpu, "recv_device": gpu}
+    local = {"name": "x/_1", "op": "_Send", "device": gpu, "inputs": [], "send_device": gpu, "recv_device": gpu}
+    graph = {"function": "step", "pre": [], "post": [], "partitions": [[send, local], [dict(send, name="y/_2")]]}
+    p = profile_with_ops(gpu=True)
+    p.memcpy = [MemcpyStat(device="/device:GPU:0", direction="HtoD", op="", count=4, bytes=4096, total_us=12.5)]
+    merge_capture(p, {"graphs": [graph]})
+    assert p.graph["copies"] == [{"function": "step", "src": cpu, "dst": gpu, "tensors": 2}]
+    assert "step: 2 tensor(s) copied CPU->GPU per call" in p.warnings[-2]
+    assert p.warnings[-1] == "measured HtoD copies: 4 (4,096 bytes, 12.5 us)"

@@ -78,8 +78,42 @@ def graph_nodes(profile, graphs: list[dict]) -> list[dict]:
                 key = strip_call_prefix(node["name"])
                 out.append({"name": node["name"], "op": node["op"], "device": node["device"],
                             "function": g["function"], "total_us": round(times.get(key, 0.0), 3),
-                            "kernels": sorted(set(kernels.get(key, [])))})
+                            "kernels": sorted(set(kernels.get(key, []))), "dtype": node.get("dtype", ""),
+                            "shapes": node.get("shapes", [])})
     return out
+
+
+def _device_kind(device: str) -> str:
+    return "GPU" if "GPU" in device.upper() else "CPU" if "CPU" in device.upper() else device
+
+
+def graph_copies(graphs: list[dict]) -> list[dict]:
+    """Tensors the partition graphs send between devices: [{function, src, dst, tensors}]."""
+    counts: dict = {}
+    for g in graphs:
+        for part in g["partitions"]:
+            for node in part:
+                if node["op"] in ("_Send", "_HostSend") and node.get("send_device") and node.get("recv_device"):
+                    if node["send_device"] != node["recv_device"]:
+                        key = (g["function"], node["send_device"], node["recv_device"])
+                        counts[key] = counts.get(key, 0) + 1
+    return [{"function": f, "src": src, "dst": dst, "tensors": n} for (f, src, dst), n in counts.items()]
+
+
+def copy_warnings(profile, copies: list[dict]) -> list[str]:
+    out = []
+    for c in copies:
+        direction = f"{_device_kind(c['src'])}->{_device_kind(c['dst'])}"
+        out.append(f"{c['function']}: {c['tensors']} tensor(s) copied {direction} per call ({c['src']} -> {c['dst']})")
+    by_direction: dict = {}
+    for m in profile.memcpy:
+        entry = by_direction.setdefault(m.direction, [0, 0, 0.0])
+        entry[0] += m.count
+        entry[1] += m.bytes
+        entry[2] += m.total_us
+    for direction, (count, size, us) in sorted(by_direction.items()):
+        out.append(f"measured {direction} copies: {count} ({size:,} bytes, {us:,.1f} us)")
+    return out if copies else []
 
 
 def placement_warnings(profile, nodes: list[dict]) -> list[str]:
@@ -184,7 +218,9 @@ def merge_capture(profile, capture: dict) -> None:
     graphs = capture.get("graphs", [])
     merge_functions(profile, functions)
     nodes_to_function = node_functions(graphs)
-    profile.graph = {"nodes": graph_nodes(profile, graphs), "functions": graphs}
+    copies = graph_copies(graphs)
+    profile.graph = {"nodes": graph_nodes(profile, graphs), "functions": graphs, "copies": copies}
     profile.tapes = eager_tapes(capture.get("tapes", [])) + graph_tapes(profile, nodes_to_function)
     merge_python(profile, capture.get("python"), functions, nodes_to_function)
-    profile.warnings += list(capture.get("warnings", [])) + placement_warnings(profile, profile.graph["nodes"])
+    profile.warnings += (list(capture.get("warnings", [])) + placement_warnings(profile, profile.graph["nodes"])
+                         + copy_warnings(profile, copies))

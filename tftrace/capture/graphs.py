@@ -9,8 +9,43 @@ list of nodes {name, op, device, inputs}.
 from __future__ import annotations
 
 
+_DTYPE_ATTRS = ("T", "dtype", "out_type", "DstT")
+_COPY_ATTRS = ("send_device", "recv_device", "tensor_name")
+
+
+def _dtype(node) -> str:
+    from tensorflow.python.framework import dtypes
+
+    for key in _DTYPE_ATTRS:
+        if key in node.attr and node.attr[key].type:
+            try:
+                return dtypes.as_dtype(node.attr[key].type).name
+            except TypeError:
+                return ""
+    return ""
+
+
+def _shapes(node) -> list[str]:
+    if "_output_shapes" not in node.attr:
+        return []
+    out = []
+    for shape in node.attr["_output_shapes"].list.shape:
+        dims = "?" if shape.unknown_rank else ",".join("?" if d.size < 0 else str(d.size) for d in shape.dim)
+        out.append(f"[{dims}]")
+    return out
+
+
+def _node(n) -> dict:
+    node = {"name": n.name, "op": n.op, "device": n.device, "inputs": list(n.input), "dtype": _dtype(n),
+            "shapes": _shapes(n)}
+    for key in _COPY_ATTRS:  # _Send / _Recv: which devices a tensor crosses between
+        if key in n.attr:
+            node[key] = n.attr[key].s.decode("utf-8", "replace")
+    return node
+
+
 def _nodes(graph_def) -> list[dict]:
-    return [{"name": n.name, "op": n.op, "device": n.device, "inputs": list(n.input)} for n in graph_def.node]
+    return [_node(n) for n in graph_def.node]
 
 
 class GraphCollector:

@@ -97,6 +97,8 @@ interface Item {
   calls: number;
   mode: string;
   kernels: string[];
+  dtype: string;
+  shapes: string[];
   inputs: number[];
   outputs: number[];
   scope: Scope;
@@ -235,6 +237,7 @@ function graphItems(graph: FunctionGraph): { items: Item[]; edges: [number, numb
     return {
       t: "o", idx, name, lower: name.toLowerCase(), op: String((n && n.op) || ""), device: String((n && n.device) || ""),
       devices: [], us, total: us, calls: 0, mode: "", kernels: Array.isArray(n && n.kernels) ? n.kernels.map(String) : [],
+      dtype: String((n && n.dtype) || ""), shapes: Array.isArray(n && n.shapes) ? (n.shapes as string[]).map(String) : [],
       inputs: [], outputs: [], scope: null as unknown as Scope,
     };
   });
@@ -288,7 +291,7 @@ function opsItems(data: Data): Item[] {
     if (!entry) {
       const item: Item = {
         t: "o", idx: items.length, name, lower: name.toLowerCase(), op: typeOf(i), device,
-        devices: [], us: 0, total: 0, calls: 0, mode: modeOf(i), kernels: [],
+        devices: [], us: 0, total: 0, calls: 0, mode: modeOf(i), kernels: [], dtype: "", shapes: [],
         inputs: [], outputs: [], scope: null as unknown as Scope,
       };
       entry = { item, devUs: new Map() };
@@ -1270,6 +1273,8 @@ class GraphView {
     } else {
       this.field(dl, "Device", item.device || "-");
       this.field(dl, "Measured", item.us > 0 ? fmtUs(item.us) : "not measured");
+      if (item.dtype) this.field(dl, "Dtype", item.dtype);
+      if (item.shapes.length) this.field(dl, "Output shapes", item.shapes.join(" "));
       this.field(dl, "Inputs", String(item.inputs.length));
       this.field(dl, "Outputs", String(item.outputs.length));
     }

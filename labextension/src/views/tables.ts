@@ -105,7 +105,7 @@ export function renderTable(
     shown += 200;
     draw();
   });
-  if (opts.bus) opts.bus.subscribe((_name, origin) => origin !== opts.origin && draw());
+  if (opts.bus) opts.bus.subscribe(() => draw());
   draw();
 }
 
