@@ -1,12 +1,14 @@
 """``%%tftrace`` and ``%tftrace``: thin IPython wiring over trace(), the store and sources.
 
-The cell runs in the user's namespace; if it raises, its profile is still shown and
-stored, then the original exception propagates with its traceback.
+The cell runs in the user's namespace and, like any cell, its last expression is its
+result; if it raises, its profile is still shown and stored, then the original
+exception propagates with its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import shlex
 
 from IPython.core.error import UsageError
@@ -48,15 +50,28 @@ class TftraceMagics(Magics):
         args = _cell_parser().parse_args(shlex.split(line))
         if active_trace() is not None:
             raise UsageError("%%tftrace cannot run inside another trace: traces do not nest")
-        filename = self.shell.compile.cache(cell)
-        code = compile(cell, filename, "exec")
+        body, last = self._compile(cell)
         t = trace(name=args.name or "cell", python=not args.no_python)
+        value = None
         try:
             with t:
-                exec(code, self.shell.user_ns)  # noqa: S102 - running the user's own cell
+                exec(body, self.shell.user_ns)  # noqa: S102 - running the user's own cell
+                if last is not None:
+                    value = eval(last, self.shell.user_ns)  # noqa: S307 - the cell's last expression
         finally:
             if t.profile is not None:
                 self._after(t, args)
+        return None if cell.rstrip().endswith(";") else value
+
+    def _compile(self, cell: str):
+        """(code of the cell, code of its last expression or None): like a plain cell,
+        a final expression's value becomes the cell's result."""
+        filename = self.shell.compile.cache(cell)
+        tree = ast.parse(cell, filename)
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = compile(ast.Expression(tree.body.pop().value), filename, "eval")
+        return compile(tree, filename, "exec"), last
 
     def _after(self, t, args) -> None:
         from .display import show

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -14,10 +15,15 @@ MIME = "application/vnd.tftrace.payload+json"
 
 
 def run(name: str, tmp_path, monkeypatch) -> list[dict]:
+    """Execute a notebook; the tftrace payloads of its outputs (each output bounded in size)."""
     monkeypatch.setenv("TFTRACE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            assert len(json.dumps(output)) < 2_500_000, "a notebook output outgrew its budget"
+            assert output.get("output_type") != "stream" or len(output.get("text", "")) < 20_000
     return [o["data"][MIME] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
             if o.get("output_type") == "display_data" and MIME in o.get("data", {})]
 

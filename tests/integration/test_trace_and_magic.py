@@ -94,6 +94,12 @@ def test_cell_magic_runs_in_user_namespace_and_shows_summary(shell, home, capsys
     assert "MatMul" in out and "eager" in out
 
 
+def test_cell_magic_returns_the_last_expression(shell, home):
+    result = shell.run_cell("%%tftrace --quiet\nv = tf.reduce_sum(w)\nint(v) + 1")
+    assert result.success and result.result == 32 * 32 + 1
+    assert shell.run_cell("%%tftrace --quiet\nint(tf.reduce_sum(w));").result is None
+
+
 def test_cell_magic_reraises_original_exception_after_profiling(shell, home, capsys):
     from tftrace.store import Store
 
