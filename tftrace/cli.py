@@ -1,4 +1,4 @@
-"""The ``tftrace`` command: run, stats, report, export, ls.
+"""The ``tftrace`` command: run, stats, report, export, capture (workers), ls.
 
 Errors are one line on stderr and an exit code from the error hierarchy; no traceback.
 """
@@ -32,6 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("source")
     export.add_argument("--format", choices=("tensorboard",), required=True)
     export.add_argument("-o", "--output", required=True)
+    capture = sub.add_parser("capture", help="trace TensorFlow profiler servers on workers (multi-host)")
+    capture.add_argument("workers", help="host:port[,host:port...] of tf.profiler.experimental.server.start(port)")
+    capture.add_argument("--duration-ms", type=int, default=2000)
+    capture.add_argument("-o", "--output", help="write the run file here (default: the run store)")
     sub.add_parser("ls", help="list the runs in the store")
     return parser
 
@@ -88,6 +92,16 @@ def _export(args) -> int:
     return 0
 
 
+def _capture(args) -> int:
+    from .capture.remote import capture_workers
+
+    profile, run_id = capture_workers(args.workers, args.duration_ms, store=args.output is None)
+    where = profile.save(args.output) if args.output else f"run {run_id}"
+    print(f"tftrace: {len(profile.hosts)} host(s), {profile.event_count:,} events, {len(profile.ops)} ops -> {where}",
+          file=sys.stderr)
+    return 0
+
+
 def _ls(args) -> int:
     from .magic import _RunList
     from .store import Store
@@ -98,7 +112,8 @@ def _ls(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"run": _run, "stats": _stats, "report": _report, "export": _export, "ls": _ls}[args.command]
+    handler = {"run": _run, "stats": _stats, "report": _report, "export": _export, "capture": _capture,
+               "ls": _ls}[args.command]
     try:
         return handler(args)
     except TftraceError as exc:

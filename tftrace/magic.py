@@ -18,7 +18,7 @@ from .capture.session import active_trace, trace
 from .errors import TftraceError
 
 CELL_USAGE = "%%tftrace [--name N] [--no-python] [--report PATH] [--quiet]"
-LINE_USAGE = "%tftrace list | show RUN | export RUN PATH"
+LINE_USAGE = "%tftrace list | show RUN | export RUN PATH | capture HOST:PORT[,HOST:PORT...] [DURATION_MS]"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,6 +96,11 @@ class TftraceMagics(Magics):
             return show(load(rest[0]), rest[0])
         if command == "export" and len(rest) == 2:
             return load(rest[0]).to_html(rest[1])
+        if command == "capture" and len(rest) in (1, 2) and (len(rest) == 1 or rest[1].isdigit()):
+            from .capture.remote import capture_workers
+
+            profile, run_id = capture_workers(rest[0], int(rest[1]) if len(rest) == 2 else 2000)
+            return show(profile, run_id)
         raise UsageError(f"usage: {LINE_USAGE}")
 
 

@@ -8,9 +8,9 @@ import json
 from operator import attrgetter
 
 SCHEMA = "tftrace.stats/1"
-_OP_FIELDS = ("name", "type", "device", "mode", "count", "total_us", "self_us")
+_OP_FIELDS = ("name", "type", "device", "mode", "count", "total_us", "self_us", "host")
 _KERNEL_FIELDS = ("name", "op", "device", "count", "total_us", "min_us", "max_us", "grid", "block",
-                  "registers", "shared_mem_bytes", "occupancy_pct")
+                  "registers", "shared_mem_bytes", "occupancy_pct", "host")
 
 
 def _rows(rows, keys) -> list[dict]:
@@ -69,10 +69,13 @@ def to_table(profile, top: int | None = 20) -> str:
     lines = [f"tftrace: {profile.source or profile.name}  ({profile.event_count:,} events, "
              f"{profile.duration_us / 1e3:,.1f} ms)"]
     total_self = sum(op.self_us for op in profile.ops) or 1.0
-    lines.append(f"{'self us':>12} {'%':>6} {'count':>7}  {'mode':<5} {'device':<16} {'type':<22} name")
+    hosts = len(profile.hosts) > 1
+    host_head = f"{'host':<24} " if hosts else ""
+    lines.append(f"{'self us':>12} {'%':>6} {'count':>7}  {'mode':<5} {host_head}{'device':<16} {'type':<22} name")
     for op in profile.ops[:top]:
+        host = f"{_ellipsize(op.host, 24):<24} " if hosts else ""
         lines.append(f"{op.self_us:12,.1f} {100 * op.self_us / total_self:6.2f} {op.count:7d}  {op.mode:<5} "
-                     f"{_ellipsize(op.device, 16):<16} {_ellipsize(op.type, 22):<22} {op.name}")
+                     f"{host}{_ellipsize(op.device, 16):<16} {_ellipsize(op.type, 22):<22} {op.name}")
     if profile.kernels:
         lines.append("")
         lines.append(f"{'total us':>12} {'count':>7}  {'device':<16} {'op':<40} kernel")

@@ -28,9 +28,9 @@ def test_stats_json_schema(profile):
     assert data["schema"] == "tftrace.stats/1"
     for key in ("source", "hosts", "devices", "ops", "kernels", "functions", "tapes", "graph", "python", "warnings"):
         assert key in data
-    assert set(data["ops"][0]) == {"name", "type", "device", "mode", "count", "total_us", "self_us"}
+    assert set(data["ops"][0]) == {"name", "type", "device", "mode", "count", "total_us", "self_us", "host"}
     assert set(data["kernels"][0]) == {"name", "op", "device", "count", "total_us", "min_us", "max_us", "grid",
-                                       "block", "registers", "shared_mem_bytes", "occupancy_pct"}
+                                       "block", "registers", "shared_mem_bytes", "occupancy_pct", "host"}
     assert data["ops"] == sorted(data["ops"], key=lambda o: -o["self_us"])
 
 

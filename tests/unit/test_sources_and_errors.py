@@ -59,3 +59,15 @@ def test_cli_prints_one_line_and_exit_code(tmp_path, content, code):
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr and str(path) in result.stderr
+
+
+def test_logdir_with_several_hosts_keeps_them_apart(tmp_path, gpu_fixture):
+    session = tmp_path / "plugins" / "profile" / "2026_01_01_00_00_00"
+    session.mkdir(parents=True)
+    for worker in ("worker0_6009", "worker1_6010"):
+        (session / f"{worker}.xplane.pb").write_bytes(gpu_fixture.read_bytes())
+    profile = load(tmp_path)
+    assert profile.hosts == ["34.83.195.179:6003 (worker0_6009)", "34.83.195.179:6003 (worker1_6010)"]
+    single = load(gpu_fixture)
+    assert len(profile.kernels) == 2 * len(single.kernels)
+    assert {d.host for d in profile.devices} == {k.host for k in profile.kernels} == set(profile.hosts)

@@ -77,9 +77,10 @@ def analyze(spaces: dict, name: str = "", source: str = "") -> Profile:
     profile = Profile(name=name, source=source)
     total = 0
     span_ps = 0
-    for key, space in spaces.items():
-        host = space.hostnames[0] if space.hostnames else key
+    for host, space in zip(_host_labels(spaces), spaces.values()):
         profile.hosts.append(host)
+        for plane in space.planes:
+            plane.hostname = host
         _analyze_space(space, host, profile)
         total += space.event_count
         span_ps = max(span_ps, _span_ps(space))
@@ -92,6 +93,14 @@ def analyze(spaces: dict, name: str = "", source: str = "") -> Profile:
     profile.ops.sort(key=lambda r: r.self_us, reverse=True)
     profile.kernels.sort(key=lambda r: r.total_us, reverse=True)
     return profile
+
+
+def _host_labels(spaces: dict) -> list[str]:
+    """The XSpace's hostname; with several workers on one machine, plus their file name."""
+    names = [space.hostnames[0] if space.hostnames else key for key, space in spaces.items()]
+    if len(set(names)) == len(names):
+        return names
+    return [f"{name} ({key})" if name != key else name for name, key in zip(names, spaces)]
 
 
 def _span_ps(space: Space) -> int:
