@@ -28,11 +28,13 @@ $(BUNDLE) $(LABEXT) &: $(FRONTEND_SRC) labextension/node_modules/.package-lock.j
 
 frontend: $(BUNDLE) $(LABEXT)
 
-$(STAMP): pyproject.toml $(DEPS) $(BUNDLE) $(LABEXT)
+$(STAMP): pyproject.toml $(DEPS) $(BUNDLE) $(LABEXT) jupyter-config/jupyter_server_config.d/tftrace.json
 	SKIP_JUPYTER_BUILDER=1 $(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	mkdir -p $(VENV)/share/jupyter/labextensions
 	rm -rf $(VENV)/share/jupyter/labextensions/tftrace-labextension
 	ln -s $(abspath tftrace/labextension) $(VENV)/share/jupyter/labextensions/tftrace-labextension
+	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
+	cp jupyter-config/jupyter_server_config.d/tftrace.json $(VENV)/etc/jupyter/jupyter_server_config.d/
 	touch $(STAMP)
 
 install: $(STAMP)

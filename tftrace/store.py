@@ -71,7 +71,7 @@ class Store:
     def list(self) -> list[dict]:
         with self._connect() as db:
             db.row_factory = sqlite3.Row
-            return [dict(r) for r in db.execute("SELECT * FROM runs ORDER BY created DESC, id DESC")]
+            return [dict(r) for r in db.execute("SELECT * FROM runs ORDER BY rowid DESC")]
 
     def find(self, run_id: str) -> str | None:
         """The run file of a run id (or of a unique id prefix), None if unknown."""

@@ -3,68 +3,19 @@ kernel, and `jupyter nbconvert --to html` of the notebook shows the views offlin
 
 from __future__ import annotations
 
-import json
-import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from browserkit import Page
+from browserkit import Lab, Page
 from test_report import wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.tf]
-TOKEN = "tftrace-test-token"
 MIME = "application/vnd.tftrace.payload+json"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Lab:
-    def __init__(self, root: Path, home: Path, *extra: str):
-        self.port = free_port()
-        env = dict(os.environ, TFTRACE_HOME=str(home), TF_CPP_MIN_LOG_LEVEL="2",
-                   JUPYTER_CONFIG_DIR=str(root.parent / "jupyter-config"))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-             f"--ServerApp.token={TOKEN}", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--ServerApp.allow_root=True",
-             *extra],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                self.api("status")
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("JupyterLab did not start")
-
-    def api(self, path: str, method: str = "GET"):
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/{path}?token={TOKEN}", method=method)
-        with urllib.request.urlopen(request, timeout=10) as response:
-            body = response.read()
-            return json.loads(body) if body else None
-
-    def url(self, notebook: str) -> str:
-        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?token={TOKEN}"
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 CELLS = ["%load_ext tftrace",
