@@ -74,6 +74,10 @@ def test_function_records_override_trace_counts_and_keep_retraces():
     [f] = p.functions
     assert (f.calls, f.traces, f.total_us, f.mean_us) == (6, 4, 6000.0, 1000.0)
     assert f.retraces == [{"signature": "x: float32[8]", "reason": "x: shape (4,) -> (8,)", "fix": "...", "call": 2}]
+    from tftrace.stats import to_table
+
+    table = to_table(p)
+    assert "retrace 1: x: shape (4,) -> (8,)" in table and "fix: ..." in table
 
 
 SPEEDSCOPE = {"shared": {"frames": [
