@@ -1,0 +1,166 @@
+// The timeline view: one block of rows per lane (host thread, GPU stream, derived line),
+// grouped by device, drawn on a canvas with level of detail so that 10^6 events pan and
+// zoom interactively. Names are drawn with fillText or set with textContent only.
+//
+// This module wires the parts: the toolbar, scroller, canvas and tooltip elements, the
+// row index (rows.ts), layout (layout.ts), colours (painter.ts), the view window
+// (view.ts), drawing (draw.ts) and input (interact.ts); one redraw per animation frame;
+// the `root.tftraceTimeline = { pan, zoom, range }` API; the selection bus subscription;
+// redraws on resize; and markReady once the first frame is drawn.
+
+import type { SelectionBus } from "../../bus";
+import { el, fmtUs, markReady, resizeCanvas, widthOf } from "../../dom";
+import type { Data } from "../../payload";
+import { createDraw } from "./draw";
+import { attachInput } from "./interact";
+import { Labels, safeNames } from "./labels";
+import { layOut } from "./layout";
+import { Painter } from "./painter";
+import { buildIndex } from "./rows";
+import { AXIS_H, LABEL_W, MAX_VIEW_H } from "./style";
+import { Tooltip } from "./tooltip";
+import { View } from "./view";
+
+export { TIMELINE_CSS } from "./style";
+
+export interface TimelineApi {
+  pan(dxPx: number): number;
+  zoom(factor: number, atPx?: number): number;
+  range(): [number, number];
+}
+
+export function renderTimeline(root: HTMLElement, data: Data, bus: SelectionBus): void {
+  const tl = data.timeline;
+  const strings = data.strings;
+  const box = el("div", { class: "tft-tl" });
+  box.style.position = "relative";
+  root.replaceChildren(box);
+
+  const bar = el("div", { class: "tft-tl-bar" });
+  box.append(bar);
+  if (tl.dropped > 0) {
+    bar.append(
+      el("span", { class: "tft-tl-note" }, [
+        `${tl.dropped.toLocaleString()} shorter events (< ${fmtUs(tl.minKeptNs / 1000)}) not included`,
+      ]),
+    );
+  }
+
+  const api: TimelineApi = { pan: () => 0, zoom: () => 0, range: () => [0, 0] };
+  (root as unknown as { tftraceTimeline: TimelineApi }).tftraceTimeline = api;
+
+  if (!tl.count || !tl.lanes.length) {
+    box.append(el("div", { class: "tft-tl-empty" }, ["No timeline events in this profile."]));
+    markReady(root);
+    return;
+  }
+
+  const idx = buildIndex(tl);
+  const total = Math.max(idx.total, 1);
+  const lay = layOut(tl, idx);
+
+  // colours and selection (ids outside the string table read as one "?" name)
+  const { names, strs } = safeNames(tl, strings);
+  const painter = new Painter(strs, idx.rStart, idx.order, idx.maxEnd, tl.dur, names);
+  painter.warmUp(idx.rowBegin, total);
+  painter.select(bus.selected);
+  const labels = new Labels(strs);
+
+  // ---- DOM
+  const btn = (label: string, title: string, action: () => void) => {
+    const b = el("button", { class: "tft-tl-btn", type: "button", title }, [label]);
+    b.addEventListener("click", action);
+    return b;
+  };
+  const rangeLabel = el("span", { class: "tft-tl-range" });
+  bar.prepend(
+    btn("+", "Zoom in", () => zoomBy(1.6)),
+    btn("\u2212", "Zoom out", () => zoomBy(1 / 1.6)),
+    btn("Reset", "Show the whole trace", () => reset()),
+    rangeLabel,
+  );
+  bar.append(el("span", { class: "tft-tl-hint" }, ["drag to pan · wheel to zoom · shift+wheel to scroll · click selects"]));
+  const scroller = el("div", { class: "tft-tl-scroll" });
+  scroller.style.position = "relative";
+  scroller.style.overflowX = "hidden";
+  scroller.style.overflowY = "auto";
+  const canvas = el("canvas", { class: "tft-tl-canvas", tabindex: "0" });
+  canvas.style.display = "block";
+  canvas.style.position = "sticky";
+  canvas.style.top = "0";
+  const spacer = el("div");
+  scroller.append(canvas, spacer);
+  const tooltip = new Tooltip(box, tl, names, labels, lay.multiHost);
+  box.append(scroller, tooltip.el);
+  const ctx = canvas.getContext("2d");
+
+  const view = new View(total);
+
+  const h0 = Math.min(AXIS_H + lay.contentH, MAX_VIEW_H);
+  scroller.style.height = `${h0}px`;
+  spacer.style.height = `${Math.max(AXIS_H + lay.contentH - h0, 0)}px`;
+  const layout = (): boolean => {
+    // the scroller's height (and so its scrollbar) is fixed first, then its inner width is read
+    const w = Math.max(Math.floor(scroller.clientWidth || widthOf(root)), LABEL_W + 120);
+    const h = h0;
+    const ratio = window.devicePixelRatio || 1;
+    if (w === view.cssW && h === view.viewH && ratio === view.dpr) return false;
+    view.cssW = w;
+    view.viewH = h;
+    view.dpr = ratio;
+    resizeCanvas(canvas, w, h, ratio);
+    return true;
+  };
+
+  const draw = createDraw({ canvas, ctx, scroller, rangeLabel, tl, idx, lay, painter, labels, view });
+
+  let pending = 0;
+  const schedule = () => {
+    if (pending) return;
+    pending = requestAnimationFrame(() => {
+      pending = 0;
+      layout();
+      draw();
+    });
+  };
+
+  const zoomBy = (factor: number) => {
+    view.zoomAround(factor);
+    schedule();
+  };
+  const reset = () => {
+    view.reset();
+    schedule();
+  };
+
+  api.pan = (dxPx: number) => {
+    view.panBy(dxPx);
+    layout();
+    return draw();
+  };
+  api.zoom = (factor: number, atPx?: number) => {
+    view.zoomAround(factor, atPx);
+    layout();
+    return draw();
+  };
+  api.range = () => [view.t0, view.t1];
+
+  attachInput({ canvas, scroller, view, idx, lay, dur: tl.dur, names, labels, tooltip, bus, schedule });
+
+  bus.subscribe((name) => {
+    painter.select(name);
+    schedule();
+  });
+
+  // redraw when the root is resized or shown (hidden tabs render at a fallback width)
+  if (typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(() => schedule()).observe(root);
+  }
+  window.addEventListener("resize", () => {
+    if (root.isConnected) schedule();
+  });
+
+  layout();
+  draw();
+  markReady(root);
+}
