@@ -61,3 +61,27 @@ export function resizeCanvas(canvas: HTMLCanvasElement, w: number, h: number, ra
   canvas.style.width = `${w}px`;
   canvas.style.height = `${h}px`;
 }
+
+// Coalesce redraw requests into one per animation frame.
+export function frameScheduler(frame: () => void): () => void {
+  let pending = 0;
+  return () => {
+    if (pending) return;
+    pending = requestAnimationFrame(() => {
+      pending = 0;
+      frame();
+    });
+  };
+}
+
+// Show a tooltip near the pointer inside `box`, flipped left when it would overflow.
+export function placeTooltip(tip: HTMLElement, box: HTMLElement, clientX: number, clientY: number): void {
+  tip.style.display = "block";
+  const rect = box.getBoundingClientRect();
+  let x = clientX - rect.left + 14;
+  const y = clientY - rect.top + 14;
+  const tw = tip.offsetWidth;
+  if (x + tw > rect.width) x = Math.max(0, clientX - rect.left - tw - 10);
+  tip.style.left = `${x}px`;
+  tip.style.top = `${y}px`;
+}

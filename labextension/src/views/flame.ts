@@ -5,7 +5,7 @@
 
 import type { SelectionBus } from "../bus";
 import { sameOp } from "../bus";
-import { DEVICE_COLORS, colorFor, deviceKind, el, fmtUs, markReady, resizeCanvas, widthOf } from "../dom";
+import { DEVICE_COLORS, colorFor, deviceKind, el, fmtUs, frameScheduler, markReady, placeTooltip, resizeCanvas, widthOf } from "../dom";
 import type { Data, FlameNode } from "../payload";
 
 const ROW_H = 18;
@@ -388,15 +388,10 @@ export function renderFlame(root: HTMLElement, data: Data, bus: SelectionBus): v
     resetButton.disabled = zoom === 0;
   };
 
-  let pending = 0;
-  const schedule = () => {
-    if (pending) return;
-    pending = requestAnimationFrame(() => {
-      pending = 0;
-      layout();
-      draw();
-    });
-  };
+  const schedule = frameScheduler(() => {
+    layout();
+    draw();
+  });
   const zoomTo = (i: number) => {
     zoom = i;
     hover = -1;
@@ -431,14 +426,7 @@ export function renderFlame(root: HTMLElement, data: Data, bus: SelectionBus): v
       rows.push(line("of zoomed", `${((100 * v) / Math.max(value(zoom), 1e-12)).toFixed(1)}%`));
     }
     tip.replaceChildren(...rows);
-    tip.style.display = "block";
-    const rect = box.getBoundingClientRect();
-    let x = clientX - rect.left + 14;
-    const y = clientY - rect.top + 14;
-    const tw = tip.offsetWidth;
-    if (x + tw > rect.width) x = Math.max(0, clientX - rect.left - tw - 10);
-    tip.style.left = `${x}px`;
-    tip.style.top = `${y}px`;
+    placeTooltip(tip, box, clientX, clientY);
   };
   const hideTip = () => {
     tip.style.display = "none";

@@ -9,7 +9,7 @@
 // redraws on resize; and markReady once the first frame is drawn.
 
 import type { SelectionBus } from "../../bus";
-import { el, fmtUs, markReady, resizeCanvas, widthOf } from "../../dom";
+import { el, fmtUs, frameScheduler, markReady, resizeCanvas, widthOf } from "../../dom";
 import type { Data } from "../../payload";
 import { createDraw } from "./draw";
 import { attachInput } from "./interact";
@@ -114,15 +114,10 @@ export function renderTimeline(root: HTMLElement, data: Data, bus: SelectionBus)
 
   const draw = createDraw({ canvas, ctx, scroller, rangeLabel, tl, idx, lay, painter, labels, view });
 
-  let pending = 0;
-  const schedule = () => {
-    if (pending) return;
-    pending = requestAnimationFrame(() => {
-      pending = 0;
-      layout();
-      draw();
-    });
-  };
+  const schedule = frameScheduler(() => {
+    layout();
+    draw();
+  });
 
   const zoomBy = (factor: number) => {
     view.zoomAround(factor);

@@ -2,7 +2,7 @@
 // (name, duration, start, lane) or lane (name, device, host, event count), kept inside
 // the timeline's width. Filled with elements and text nodes only (names are hostile).
 
-import { el, fmtUs } from "../../dom";
+import { el, fmtUs, placeTooltip } from "../../dom";
 import type { Timeline } from "../../payload";
 import type { Labels } from "./labels";
 
@@ -57,14 +57,6 @@ export class Tooltip {
   }
 
   private place(clientX: number, clientY: number): void {
-    const tip = this.el;
-    tip.style.display = "block";
-    const rect = this.box.getBoundingClientRect();
-    let x = clientX - rect.left + 14;
-    const y = clientY - rect.top + 14;
-    const tw = tip.offsetWidth;
-    if (x + tw > rect.width) x = Math.max(0, clientX - rect.left - tw - 10);
-    tip.style.left = `${x}px`;
-    tip.style.top = `${y}px`;
+    placeTooltip(this.el, this.box, clientX, clientY);
   }
 }
