@@ -70,7 +70,7 @@ def _stats(args) -> int:
     from . import stats
     from .sources import load
 
-    profile = load(args.source)
+    profile = load(args.source, keep_raw=False)
     render = {"table": lambda p: stats.to_table(p, top=args.top or 20),
               "json": lambda p: stats.to_json(p, args.top), "csv": lambda p: stats.to_csv(p, args.top)}
     sys.stdout.write(render[args.format](profile) + ("\n" if args.format != "csv" else ""))

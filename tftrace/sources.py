@@ -40,21 +40,25 @@ def read_xplanes(paths: list[str]) -> dict:
     return blobs
 
 
-def load(source, name: str = ""):
-    """The Profile behind SOURCE (see module doc)."""
+def load(source, name: str = "", keep_raw: bool = True):
+    """The Profile behind SOURCE (see module doc).
+
+    ``keep_raw=False`` drops the raw XSpace bytes once analysed (``tftrace stats``
+    needs only the tables; exports and reports need the raw XSpace).
+    """
     from . import runfile
     from .analysis import analyze_bytes
 
     source = os.fspath(source)
     if os.path.isdir(source):
-        return analyze_bytes(read_xplanes(xplane_files(source)), name=name, source=source)
+        return analyze_bytes(read_xplanes(xplane_files(source)), name=name, source=source, keep_raw=keep_raw)
     if os.path.isfile(source):
         if runfile.is_run_file(source):
-            return runfile.load(source)
-        return analyze_bytes(read_xplanes([source]), name=name or host_of(source), source=source)
+            return runfile.load(source, with_xspaces=keep_raw)
+        return analyze_bytes(read_xplanes([source]), name=name or host_of(source), source=source, keep_raw=keep_raw)
     if os.sep not in source and not source.endswith((".pb", runfile.SUFFIX)):
         from .store import Store
         run = Store().find(source)
         if run is not None:
-            return runfile.load(run)
+            return runfile.load(run, with_xspaces=keep_raw)
     raise SourceError(f"{source}: no such file, directory or run id")

@@ -109,14 +109,17 @@ def _span_ps(space: Space) -> int:
     return max(ends) - min(starts) if ends else 0
 
 
-def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict | None = None) -> Profile:
-    """Same as ``analyze`` from raw XSpace bytes {host: bytes}; keeps the bytes on the Profile.
+def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict | None = None,
+                  keep_raw: bool = True) -> Profile:
+    """Same as ``analyze`` from raw XSpace bytes {host: bytes}; keeps the bytes on the Profile
+    unless ``keep_raw`` is False.
 
     ``capture`` holds the hook records of a live trace (see ``capture_merge``).
     """
     spaces = {host: parse(data, source=f"{source or host}") for host, data in blobs.items()}
     profile = analyze(spaces, name=name, source=source)
-    profile.xspaces = dict(blobs)
+    if keep_raw:
+        profile.xspaces = dict(blobs)
     if capture:
         merge_capture(profile, capture)
     return profile
