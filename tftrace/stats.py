@@ -86,7 +86,8 @@ def to_table(profile, top: int | None = 20) -> str:
         lines.append("")
         lines.append(f"{'total us':>12} {'calls':>7} {'traces':>7}  function")
         for f in profile.functions:
-            lines.append(f"{f.total_us:12,.1f} {f.calls:7d} {f.traces:7d}  {f.name}")
+            inlined = "  (traced inside another tf.function: no calls of its own)" if f.traces and not f.calls else ""
+            lines.append(f"{f.total_us:12,.1f} {f.calls:7d} {f.traces:7d}  {f.name}{inlined}")
             for n, retrace in enumerate(f.retraces, 1):
                 lines.append(f"{'':>30}retrace {n}: {retrace['reason']}")
             if f.retraces and f.retraces[-1].get("fix"):
