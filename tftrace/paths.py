@@ -25,6 +25,14 @@ def is_tftrace(file: str) -> bool:
     return (_TFTRACE in file and _DEMOS not in file) or file.endswith(_RUNPY)
 
 
+_LIBRARY = (f"{_SEP}site-packages{_SEP}", f"{_SEP}dist-packages{_SEP}", f"{_SEP}lib{_SEP}python3")
+
+
+def is_library(file: str) -> bool:
+    """Installed packages, the standard library and frozen modules: not the user's code."""
+    return file.startswith("<frozen") or any(part in file for part in _LIBRARY) or is_tftrace(file) or is_tensorflow(file)
+
+
 def is_function_call(frame_file: str, frame_name: str) -> bool:
     """The frame where a tf.function call enters TensorFlow."""
     return frame_file.endswith("polymorphic_function.py") and "__call__" in frame_name

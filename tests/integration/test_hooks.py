@@ -137,8 +137,8 @@ def user_module(tmp_path):
 def test_pyspy_frames_include_user_functions_and_flame_joins_ops(tf, user_module):
     profile = traced(lambda: user_module.my_user_training_loop(1.0), python=True)
     assert profile.python["samples"] >= 20, profile.warnings
-    functions = {frame["function"] for frame in profile.python["top"]}
-    assert "my_user_training_loop" in functions
+    user = [frame["function"] for frame in profile.python["top"] if frame["user"]]
+    assert "my_user_training_loop" in user and profile.python["top"][0]["user"]
 
     def walk(node, path=()):
         yield node, path
@@ -153,10 +153,11 @@ def test_pyspy_frames_include_user_functions_and_flame_joins_ops(tf, user_module
         assert sum(c["value_us"] for c in node["children"]) <= node["value_us"] + 1e-6
 
 
-def test_without_pyspy_one_warning_and_everything_else(tf, monkeypatch):
-    from tftrace.capture import pyspy
+def test_without_pyspy_one_warning_and_everything_else(tf, monkeypatch, capsys):
+    from tftrace.capture import pyspy, session
 
     monkeypatch.setattr(pyspy, "find_pyspy", lambda: "/bin/false")
+    monkeypatch.setattr(session, "_said_once", set())
 
     @tf.function
     def double(x):
@@ -169,3 +170,6 @@ def test_without_pyspy_one_warning_and_everything_else(tf, monkeypatch):
     args = [n for n in profile.graph["nodes"] if n["function"] == "double" and n["op"] == "_Arg"]
     assert [(n["dtype"], n["shapes"]) for n in args] == [("float32", ["[8,8]"])]
     assert profile.python["samples"] == 0
+    again = traced(lambda: double(tf.ones((8, 8))), python=True)
+    assert [w for w in again.warnings if "py-spy" in w] == warnings  # in every profile ...
+    assert capsys.readouterr().err.count("Python stacks are not recorded") == 1  # ... said once

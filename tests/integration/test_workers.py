@@ -36,6 +36,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_listening(port: int, timeout_s: float = 30.0) -> None:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"no profiler server listening on port {port}")
+
+
 @pytest.fixture()
 def workers(tmp_path):
     script = tmp_path / "worker.py"
@@ -47,7 +57,8 @@ def workers(tmp_path):
     try:
         for proc in procs:
             assert proc.stdout.readline().strip() == "ready"
-        time.sleep(0.5)
+        for port in ports:  # the profiler server starts listening a little after start() returns
+            wait_listening(port)
         yield [f"localhost:{p}" for p in ports]
     finally:
         for proc in procs:

@@ -93,6 +93,7 @@ def test_python_top_frames_and_folding_into_tf_function():
     top = top_frames(SPEEDSCOPE)
     assert top["samples"] == 3
     assert {(f["function"], f["self_pct"]) for f in top["top"]} >= {("Function.__call__", 66.67), ("loop", 0.0)}
+    assert [f["user"] for f in top["top"]][:2] == [True, True]  # /u/run.py lines lead
     keys = fold_stack([SPEEDSCOPE["shared"]["frames"][i] for i in (0, 1, 2)], {("/u/run.py", 5): "train_step"})
     assert [k[0] for k in keys] == ["<module>", "loop", "tf.function train_step"]
     runpy = {"name": "_run_code", "file": "<frozen runpy>", "line": 88}

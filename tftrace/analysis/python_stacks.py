@@ -8,7 +8,7 @@ own frames are dropped. Each sample weighs its py-spy interval.
 
 from __future__ import annotations
 
-from ..paths import is_function_call, is_tensorflow, is_tftrace
+from ..paths import is_function_call, is_library, is_tensorflow, is_tftrace
 
 
 def _samples(doc: dict, default_s: float = 0.01):
@@ -22,7 +22,7 @@ def _samples(doc: dict, default_s: float = 0.01):
 
 
 def top_frames(doc: dict, limit: int = 25) -> dict:
-    """{samples, seconds, top: [{function, file, line, self_pct, total_pct}]}, by total (cumulative) time."""
+    """{samples, seconds, top: [{function, file, line, self_pct, total_pct, user}]} over all threads."""
     self_count: dict = {}
     total_count: dict = {}
     n = 0.0
@@ -42,10 +42,16 @@ def top_frames(doc: dict, limit: int = 25) -> dict:
             self_count[key] = self_count.get(key, 0) + weight
     if not n:
         return {"samples": 0, "top": []}
-    ranked = sorted(total_count, key=lambda k: (-total_count[k], -self_count.get(k, 0)))[:limit]
+    # the user's own lines first (by total: which line asked for the work), then the
+    # hottest library frames (by self time)
+    user = sorted((k for k in total_count if not is_library(k[1])), key=lambda k: -total_count[k])
+    library = sorted((k for k in total_count if is_library(k[1])),
+                     key=lambda k: (-self_count.get(k, 0), -total_count[k]))
+    ranked = (user[:limit // 2] + library)[:limit]
     return {"samples": samples, "seconds": round(n, 3), "top": [
         {"function": f, "file": file, "line": line, "self_pct": round(100 * self_count.get((f, file, line), 0) / n, 2),
-         "total_pct": round(100 * total_count[(f, file, line)] / n, 2)} for f, file, line in ranked]}
+         "total_pct": round(100 * total_count[(f, file, line)] / n, 2), "user": not is_library(file)}
+        for f, file, line in ranked]}
 
 
 def _node(name: str, kind: str, file: str = "", line: int = 0) -> dict:

@@ -8,6 +8,8 @@ list of nodes {name, op, device, inputs}.
 
 from __future__ import annotations
 
+import re
+
 
 _DTYPE_ATTRS = ("T", "dtype", "out_type", "DstT")
 _COPY_ATTRS = ("send_device", "recv_device", "tensor_name")
@@ -48,32 +50,48 @@ def _nodes(graph_def) -> list[dict]:
     return [_node(n) for n in graph_def.node]
 
 
+def _takes(function_graph, params: tuple) -> bool:
+    """Whether a function graph's arguments are named after ``params`` (x, x_1, ...)."""
+    args = {re.sub(r"_\d+$", "", n.name) for n in function_graph.pre_optimization_graph.node if n.op == "_Arg"}
+    return bool(params) and bool(args) and args <= set(params)
+
+
 class GraphCollector:
     def __init__(self):
         from tensorflow.python.eager import context
 
         self.context = context.context()
         self.graphs: list[dict] = []
+        self.flush()
+
+    def flush(self) -> None:
+        """Drop what earlier run-metadata sessions left behind: disabling run metadata
+        does not clear it, and the next export would return it."""
+        self.context.enable_run_metadata()
+        self.context.export_run_metadata()
+        self.context.disable_run_metadata()
 
     def start(self) -> None:
         self.context.enable_run_metadata()
 
-    def finish_call(self, function_name: str, traced: bool) -> None:
+    def finish_call(self, function_name: str, traced: bool, params: tuple = ()) -> None:
         if traced:
-            self.collect(function_name)
+            self.collect(function_name, params)
         self.context.disable_run_metadata()
 
-    def collect(self, function_name: str = "") -> None:
+    def collect(self, function_name: str = "", params: tuple = ()) -> None:
         """Export what run metadata gathered during one call and keep the function's graph.
 
-        Besides the function itself, a first call may instantiate one tiny graph per
-        eager op it ran while tracing (variable creation under init_scope); the
-        function's graph is the largest of the batch.
+        Besides the function itself, a call may instantiate small graphs of eager ops
+        (variable creation under init_scope while tracing, lazily instantiated eager
+        kernels). The function's graph is the one whose arguments carry the Python
+        function's parameter names, the largest of those (else the largest of all).
         """
         metadata = self.context.export_run_metadata()
         if metadata is None or not metadata.function_graphs:
             return
-        fg = max(metadata.function_graphs, key=lambda g: sum(len(p.node) for p in g.partition_graphs))
+        candidates = [g for g in metadata.function_graphs if _takes(g, params)] or list(metadata.function_graphs)
+        fg = max(candidates, key=lambda g: sum(len(p.node) for p in g.partition_graphs))
         self.graphs.append({
             "function": function_name,
             "pre": _nodes(fg.pre_optimization_graph),

@@ -28,6 +28,11 @@ def _call_site(depth: int = 2) -> dict:
     return {"file": frame.f_code.co_filename, "line": frame.f_lineno, "function": frame.f_code.co_name}
 
 
+def _params(python_function) -> tuple:
+    code = getattr(python_function, "__code__", None)
+    return tuple(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]) if code is not None else ()
+
+
 def _definition(python_function) -> dict:
     code = getattr(python_function, "__code__", None)
     if code is None:
@@ -65,7 +70,8 @@ class FunctionHook:
         if record is None:
             python_function = getattr(function, "python_function", None)
             name = getattr(function, "__name__", None) or getattr(python_function, "__name__", "tf.function")
-            record = {"name": str(name), "definition": _definition(python_function), "calls": 0,
+            record = {"name": str(name), "definition": _definition(python_function), "params": _params(python_function),
+                      "calls": 0,
                       "traced_calls": 0, "traces": 0, "total_ns": 0, "call_ns": [], "retraces": [],
                       "signatures": [], "call_sites": {}, "_function": function}
             self.records[key] = record
@@ -93,7 +99,7 @@ class FunctionHook:
             end = time.time_ns()
             traced = function.experimental_get_tracing_count() - before
             if self.graphs is not None:
-                self.graphs.finish_call(record["name"], traced > 0)
+                self.graphs.finish_call(record["name"], traced > 0, record["params"])
             self._finish(record, function, args, kwargs, True, traced, start, end, site)
 
     def _finish(self, record, function, args, kwargs, eager, traced, start, end, site) -> None:
@@ -118,7 +124,7 @@ class FunctionHook:
     def results(self) -> list[dict]:
         out = []
         for record in self.records.values():
-            row = {k: v for k, v in record.items() if not k.startswith("_") and k != "signatures"}
+            row = {k: v for k, v in record.items() if not k.startswith("_") and k not in ("signatures", "params")}
             row["call_sites"] = [{"file": f, "line": l, "function": fn, "calls": n}
                                  for (f, l, fn), n in record["call_sites"].items()]
             out.append(row)
