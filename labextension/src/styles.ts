@@ -18,6 +18,13 @@ const BASE_CSS = `
   margin-bottom: -1px; font-weight: 600; }
 .tft-view[hidden] { display: none !important; }
 .tft-title { font-weight: 600; margin: 2px 0 6px; }
+.tft-tip { position: absolute; z-index: 20; pointer-events: none; display: none; max-width: 520px;
+  background: rgba(255, 255, 255, 0.97); border: 1px solid #b8bec8; border-radius: 3px;
+  box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); padding: 4px 7px; font-size: 11px; line-height: 1.4;
+  overflow-wrap: anywhere; white-space: pre-wrap; }
+.tft-tip-name { font-weight: 600; margin-bottom: 2px; }
+.tft-tip-k { color: var(--tft-muted, #667085); }
+.tft-empty { color: var(--tft-muted, #667085); padding: 12px 4px; font-style: italic; }
 `;
 
 export const CSS = [BASE_CSS, TABLES_CSS, SUMMARY_CSS, GRAPH_CSS, FLAME_CSS, TIMELINE_CSS].join("\n");

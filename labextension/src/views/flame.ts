@@ -35,13 +35,6 @@ export const FLAME_CSS = `
 .tft-fl-source { color: var(--tft-muted, #667085); font-size: 11px; margin-left: auto; }
 .tft-fl-wrap { position: relative; overflow-x: hidden; overflow-y: auto; border: 1px solid var(--tft-border, #d0d5dc); }
 .tft-fl-canvas { display: block; cursor: pointer; }
-.tft-fl-tip { position: absolute; z-index: 20; pointer-events: none; display: none; max-width: 520px;
-  background: rgba(255, 255, 255, 0.97); border: 1px solid #b8bec8; border-radius: 3px;
-  box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); padding: 4px 7px; font-size: 11px; line-height: 1.4;
-  overflow-wrap: anywhere; white-space: pre-wrap; }
-.tft-fl-tip-name { font-weight: 600; margin-bottom: 2px; }
-.tft-fl-tip-k { color: var(--tft-muted, #667085); }
-.tft-fl-empty { color: var(--tft-muted, #667085); padding: 12px 4px; font-style: italic; }
 `;
 
 const KIND_LABEL: Record<string, string> = {
@@ -110,7 +103,7 @@ export function renderFlame(root: HTMLElement, data: Data, bus: SelectionBus): v
   root.replaceChildren(box);
 
   if (!tree || !tree.children || !tree.children.length) {
-    box.append(el("div", { class: "tft-fl-empty" }, ["No flame graph data in this profile (no Python samples and no op times)."]));
+    box.append(el("div", { class: "tft-empty" }, ["No flame graph data in this profile (no Python samples and no op times)."]));
     markReady(root);
     return;
   }
@@ -166,7 +159,7 @@ export function renderFlame(root: HTMLElement, data: Data, bus: SelectionBus): v
     }
   }
   if (!(lw[0] > 0)) {
-    box.append(el("div", { class: "tft-fl-empty" }, ["The flame graph is empty: every node has zero time."]));
+    box.append(el("div", { class: "tft-empty" }, ["The flame graph is empty: every node has zero time."]));
     markReady(root);
     return;
   }
@@ -197,7 +190,7 @@ export function renderFlame(root: HTMLElement, data: Data, bus: SelectionBus): v
   const canvas = el("canvas", { class: "tft-fl-canvas" });
   canvas.style.display = "block";
   wrap.append(canvas);
-  const tip = el("div", { class: "tft-fl-tip" });
+  const tip = el("div", { class: "tft-tip" });
   tip.style.position = "absolute";
   tip.style.display = "none";
   tip.style.pointerEvents = "none";
@@ -412,10 +405,10 @@ export function renderFlame(root: HTMLElement, data: Data, bus: SelectionBus): v
 
   const showTip = (i: number, clientX: number, clientY: number) => {
     const n = nodes[i];
-    const line = (k: string, v: string) => el("div", {}, [el("span", { class: "tft-fl-tip-k" }, [`${k} `]), v]);
+    const line = (k: string, v: string) => el("div", {}, [el("span", { class: "tft-tip-k" }, [`${k} `]), v]);
     const v = value(i);
     const rows: Node[] = [
-      el("div", { class: "tft-fl-tip-name" }, [String(n.name) || "(unnamed)"]),
+      el("div", { class: "tft-tip-name" }, [String(n.name) || "(unnamed)"]),
       line("kind", KIND_LABEL[n.kind] ?? String(n.kind)),
       line("time", `${fmtUs(v)} (${((100 * v) / rootValue).toFixed(1)}% of total)`),
     ];

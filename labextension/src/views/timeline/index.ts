@@ -50,7 +50,7 @@ export function renderTimeline(root: HTMLElement, data: Data, bus: SelectionBus)
   (root as unknown as { tftraceTimeline: TimelineApi }).tftraceTimeline = api;
 
   if (!tl.count || !tl.lanes.length) {
-    box.append(el("div", { class: "tft-tl-empty" }, ["No timeline events in this profile."]));
+    box.append(el("div", { class: "tft-empty" }, ["No timeline events in this profile."]));
     markReady(root);
     return;
   }

@@ -25,11 +25,4 @@ export const TIMELINE_CSS = `
 .tft-tl-scroll { position: relative; overflow-x: hidden; overflow-y: auto; border: 1px solid var(--tft-border, #d0d5dc); }
 .tft-tl-canvas { display: block; position: sticky; top: 0; left: 0; cursor: grab; outline: none; touch-action: none; }
 .tft-tl-canvas.tft-tl-dragging { cursor: grabbing; }
-.tft-tl-tip { position: absolute; z-index: 20; pointer-events: none; display: none; max-width: 520px;
-  background: rgba(255, 255, 255, 0.97); border: 1px solid #b8bec8; border-radius: 3px;
-  box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); padding: 4px 7px; font-size: 11px; line-height: 1.4;
-  overflow-wrap: anywhere; white-space: pre-wrap; }
-.tft-tl-tip-name { font-weight: 600; margin-bottom: 2px; }
-.tft-tl-tip-k { color: var(--tft-muted, #667085); }
-.tft-tl-empty { color: var(--tft-muted, #667085); padding: 12px 4px; font-style: italic; }
 `;

@@ -6,7 +6,7 @@ import { el, fmtUs, placeTooltip } from "../../dom";
 import type { Timeline } from "../../payload";
 import type { Labels } from "./labels";
 
-const line = (k: string, v: string) => el("div", {}, [el("span", { class: "tft-tl-tip-k" }, [`${k} `]), v]);
+const line = (k: string, v: string) => el("div", {}, [el("span", { class: "tft-tip-k" }, [`${k} `]), v]);
 
 export class Tooltip {
   readonly el: HTMLDivElement;
@@ -18,7 +18,7 @@ export class Tooltip {
     private readonly labels: Labels,
     private readonly multiHost: boolean,
   ) {
-    const tip = el("div", { class: "tft-tl-tip" });
+    const tip = el("div", { class: "tft-tip" });
     tip.style.position = "absolute";
     tip.style.display = "none";
     tip.style.pointerEvents = "none";
@@ -29,7 +29,7 @@ export class Tooltip {
     const tl = this.tl;
     const lane = tl.lanes[tl.lane[e]];
     this.el.replaceChildren(
-      el("div", { class: "tft-tl-tip-name" }, [this.labels.name(this.names[e])]),
+      el("div", { class: "tft-tip-name" }, [this.labels.name(this.names[e])]),
       line("duration", fmtUs(tl.dur[e] / 1000)),
       line("start", fmtUs(tl.start[e] / 1000)),
       line("lane", `${lane.device} \u203a ${lane.name}${this.multiHost ? ` (${lane.host})` : ""}`),
@@ -42,7 +42,7 @@ export class Tooltip {
     const lane = tl.lanes[l];
     const n = Math.min(tl.laneOffsets[l + 1], tl.count) - Math.min(tl.laneOffsets[l], tl.count);
     const rows: Node[] = [
-      el("div", { class: "tft-tl-tip-name" }, [lane.name || "(unnamed)"]),
+      el("div", { class: "tft-tip-name" }, [lane.name || "(unnamed)"]),
       line("device", lane.device),
       line("host", lane.host),
       line("events", n.toLocaleString()),
