@@ -103,10 +103,9 @@ def _capture(args) -> int:
 
 
 def _ls(args) -> int:
-    from .magic import _RunList
-    from .store import Store
+    from .store import Store, format_runs
 
-    print(repr(_RunList(Store().list())))
+    print(format_runs(Store().list()))
     return 0
 
 

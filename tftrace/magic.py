@@ -109,13 +109,9 @@ class _RunList:
         self.runs = runs
 
     def __repr__(self) -> str:
-        if not self.runs:
-            return "no runs stored yet"
-        rows = [f"{'run':<22} {'name':<16} {'created':<19} {'ms':>10} {'events':>9}"]
-        for r in self.runs:
-            rows.append(f"{r['id']:<22} {(r['name'] or '')[:16]:<16} {r['created'] or '':<19} "
-                        f"{(r['duration_us'] or 0) / 1e3:10.1f} {r['events'] or 0:9d}")
-        return "\n".join(rows)
+        from .store import format_runs
+
+        return format_runs(self.runs)
 
 
 def register(ipython) -> None:

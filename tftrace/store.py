@@ -83,3 +83,14 @@ class Store:
         if len(rows) > 1:
             raise StoreError(f"run id {run_id!r} is ambiguous: {', '.join(r[0] for r in rows[:5])}")
         return rows[0][1] if rows else None
+
+
+def format_runs(runs: list[dict]) -> str:
+    """The run list as a text table (``tftrace ls``, ``%tftrace list``)."""
+    if not runs:
+        return "no runs stored yet"
+    rows = [f"{'run':<22} {'name':<16} {'created':<19} {'ms':>10} {'events':>9}"]
+    for r in runs:
+        rows.append(f"{r['id']:<22} {(r['name'] or '')[:16]:<16} {r['created'] or '':<19} "
+                    f"{(r['duration_us'] or 0) / 1e3:10.1f} {r['events'] or 0:9d}")
+    return "\n".join(rows)

@@ -61,15 +61,6 @@ class Line:
     def __len__(self) -> int:
         return len(self.start_ps)
 
-    def stats(self, index: int) -> dict:
-        """All stats of one event (its metadata's stats first, then its own), refs resolved."""
-        names = self.plane.stat_names
-        event = self._events[int(index)]
-        out = dict(self.plane.event_metadata_stats(event.metadata_id))
-        for stat in event.stats:
-            out[names.get(stat.metadata_id, "")] = _stat_value(stat, names)
-        return out
-
     def select_stats(self, indices, stat_names) -> list[dict]:
         """For each event in ``indices``: {stat name: value} of the named stats it carries."""
         wanted = {self.plane.stat_ids[n]: n for n in stat_names if n in self.plane.stat_ids}
@@ -87,20 +78,9 @@ class Line:
 
     def stat_column(self, indices, stat_name: str, default=None) -> list:
         """The value of one stat for each event in ``indices`` (``default`` where absent)."""
-        stat_id = self.plane.stat_ids.get(stat_name)
-        if stat_id is None:
+        if stat_name not in self.plane.stat_ids:
             return [default] * len(indices)
-        names = self.plane.stat_names
-        events = self._events
-        out = []
-        for i in indices:
-            value = default
-            for stat in events[int(i)].stats:
-                if stat.metadata_id == stat_id:
-                    value = _stat_value(stat, names)
-                    break
-            out.append(value)
-        return out
+        return [found.get(stat_name, default) for found in self.select_stats(indices, (stat_name,))]
 
 
 @dataclass
@@ -115,19 +95,6 @@ class Plane:
     stat_ids: dict[str, int]
     stats: dict[str, object]
     lines: list[Line]
-    _metadata: object = field(repr=False)
-    _metadata_stats: dict = field(default_factory=dict, repr=False)
-
-    def event_metadata_stats(self, metadata_id: int) -> dict:
-        cached = self._metadata_stats.get(metadata_id)
-        if cached is None:
-            meta = self._metadata.get(metadata_id)
-            cached = {} if meta is None else {
-                self.stat_names.get(s.metadata_id, ""): _stat_value(s, self.stat_names)
-                for s in meta.stats
-            }
-            self._metadata_stats[metadata_id] = cached
-        return cached
 
     @property
     def event_count(self) -> int:
@@ -186,7 +153,7 @@ def _decode_plane(message, origin_ns: int, hostname: str) -> Plane:
     plane = Plane(
         id=message.id, name=message.name, hostname=hostname, event_names=event_names,
         stat_names=stat_names, stat_ids={v: k for k, v in stat_names.items()},
-        stats={}, lines=[], _metadata=metadata,
+        stats={}, lines=[],
     )
     plane.stats = {stat_names.get(s.metadata_id, ""): _stat_value(s, stat_names) for s in message.stats}
     plane.lines = [_decode_line(line, plane, ids, origin_ns) for line in message.lines]

@@ -72,7 +72,7 @@ class FunctionHook:
             name = getattr(function, "__name__", None) or getattr(python_function, "__name__", "tf.function")
             record = {"name": str(name), "definition": _definition(python_function), "params": _params(python_function),
                       "calls": 0,
-                      "traced_calls": 0, "traces": 0, "total_ns": 0, "call_ns": [], "retraces": [],
+                      "traced_calls": 0, "traces": 0, "total_ns": 0, "retraces": [],
                       "signatures": [], "call_sites": {}, "_function": function}
             self.records[key] = record
         return record
@@ -107,7 +107,6 @@ class FunctionHook:
             if eager:
                 record["calls"] += 1
                 record["total_ns"] += end - start
-                record["call_ns"].append((start, end - start))
                 key = (site["file"], site["line"], site["function"])
                 record["call_sites"][key] = record["call_sites"].get(key, 0) + 1
             if traced <= 0:

@@ -43,7 +43,7 @@ class Trace:
         self.run_id: str | None = None
         self._profiler: TfProfiler | None = None
         self._sampler = None
-        self._hooks: list = []
+        self._hooks: dict = {}  # capture record name -> installed hook
         self._graphs = None
         self._warnings: list[str] = []
 
@@ -84,15 +84,14 @@ class Trace:
         from .hooks import FunctionHook, TapeHook
 
         self._graphs = GraphCollector()
-        functions = FunctionHook(tf, graphs=self._graphs)
-        self._hooks = [functions, TapeHook(tf)]
-        for hook in self._hooks:
+        self._hooks = {"functions": FunctionHook(tf, graphs=self._graphs), "tapes": TapeHook(tf)}
+        for hook in self._hooks.values():
             hook.install()
 
     def _stop_all(self) -> tuple[dict, dict]:
         """Undo everything that was started, in reverse; (XSpace blobs, capture records)."""
         capture: dict = {"warnings": self._warnings}
-        for hook in reversed(self._hooks):
+        for hook in reversed(list(self._hooks.values())):
             hook.uninstall()
         blobs: dict = {}
         try:
@@ -106,8 +105,8 @@ class Trace:
                 self._profiler.cleanup()
             if self._sampler is not None:
                 capture["python"] = self._sampler.stop()
-        for hook in self._hooks:
-            capture["functions" if hook.__class__.__name__ == "FunctionHook" else "tapes"] = hook.results()
+        for name, hook in self._hooks.items():
+            capture[name] = hook.results()
         return blobs, capture
 
     def __exit__(self, exc_type, exc, tb) -> bool:
