@@ -123,6 +123,11 @@ def ops_tree(profile, limit: int | None = None) -> dict:
     return root
 
 
+def _int64(column) -> np.ndarray:
+    """An analysis column (``array('q')``) as numpy, sharing its memory."""
+    return np.frombuffer(column, np.int64) if len(column) else np.zeros(0, np.int64)
+
+
 def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
     """The events of every non-empty line of every plane, as packed columns."""
     from .analysis import parse
@@ -141,9 +146,10 @@ def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
                 lanes.append({"name": line.display_name or str(line.id), "device": plane.name, "host": host,
                               "derived": bool(line.derived)})
                 lane_ids.append(np.full(len(line), lane, np.uint16))
-                starts.append(line.start_ps + (space.origin_ns - origin) * 1000 if origin else line.start_ps)
-                durations.append(line.duration_ps)
-                names.append(name_ids[line.name_index])
+                start = _int64(line.start_ps)
+                starts.append(start + (space.origin_ns - origin) * 1000 if origin else start)
+                durations.append(_int64(line.duration_ps))
+                names.append(name_ids[_int64(line.name_index)])
     if not lanes:
         return {"lanes": [], "count": 0, "dropped": 0}
     lane = np.concatenate(lane_ids)

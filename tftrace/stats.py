@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from operator import attrgetter
 
 SCHEMA = "tftrace.stats/1"
@@ -45,7 +44,10 @@ def stats_dict(profile, top: int | None = None) -> dict:
 
 
 def to_json(profile, top: int | None = None) -> str:
-    return json.dumps(stats_dict(profile, top), separators=(",", ":"))
+    """Compact JSON (orjson: the stats of a large GPU profile are megabytes; it is ~5x faster)."""
+    import orjson
+
+    return orjson.dumps(stats_dict(profile, top)).decode()
 
 
 def to_csv(profile, top: int | None = None) -> str:

@@ -1,23 +1,19 @@
-"""Self time of nested spans: the vectorized computation against a plain stack walk."""
+"""Self time of nested spans: the stack walk against a brute-force definition."""
 
 import random
-
-import numpy as np
 
 from tftrace.analysis import nesting
 
 
-def stack_self_times(spans):
-    """Reference: walk spans in start order with an explicit stack of open spans."""
-    stack, children = [], [0] * len(spans)
+def brute_force_self_times(spans):
+    """Reference, O(n^2): a span's parent is the latest earlier span (in stack order)
+    with positive duration whose [start, end) holds the span's start."""
+    own = [d for _, d in spans]
     for i, (start, duration) in enumerate(spans):
-        while stack and sum(spans[stack[-1]]) <= start:
-            stack.pop()
-        if stack:
-            children[stack[-1]] += duration
-        if duration > 0:
-            stack.append(i)
-    return [d - c for (_, d), c in zip(spans, children)]
+        enclosing = [j for j in range(i) if spans[j][1] > 0 and spans[j][0] <= start < sum(spans[j])]
+        if enclosing:
+            own[enclosing[-1]] -= duration
+    return [max(t, 0) for t in own]
 
 
 def random_nested_spans(rng):
@@ -39,34 +35,31 @@ def random_nested_spans(rng):
     return spans
 
 
-def test_matches_stack_walk_on_random_trees():
+def test_matches_brute_force_on_random_trees():
     rng = random.Random(7)
-    for _ in range(500):
+    for _ in range(300):
         spans = random_nested_spans(rng)
-        start = np.array([s for s, _ in spans], np.int64)
-        duration = np.array([d for _, d in spans], np.int64)
-        order = nesting.sort_order(start, duration)
-        start, duration = start[order], duration[order]
-        expected = stack_self_times(list(zip(start.tolist(), duration.tolist())))
-        assert nesting.self_times(start, duration).tolist() == expected
+        rng.shuffle(spans)
+        ordered = nesting.in_stack_order(spans)
+        assert nesting.self_times(ordered) == brute_force_self_times(ordered)
 
 
 def test_child_ending_with_parent_stays_a_child():
     # XProf's stack drops such a child; we subtract it from the parent.
-    start = np.array([0, 5], np.int64)
-    duration = np.array([10, 5], np.int64)
-    assert nesting.self_times(start, duration).tolist() == [5, 5]
+    assert nesting.self_times([(0, 10), (5, 5)]) == [5, 5]
 
 
 def test_same_start_longer_span_is_the_parent():
-    start = np.array([3, 3, 3], np.int64)
-    duration = np.array([2, 9, 0], np.int64)
-    order = nesting.sort_order(start, duration)
-    assert duration[order].tolist() == [9, 2, 0]
-    assert nesting.parents(start[order], duration[order]).tolist() == [-1, 0, 1]
+    ordered = nesting.in_stack_order([(3, 2), (3, 9), (3, 0)])
+    assert [d for _, d in ordered] == [9, 2, 0]
+    assert nesting.parents(ordered) == [-1, 0, 1]
 
 
 def test_back_to_back_spans_are_siblings():
-    start = np.array([0, 10, 20], np.int64)
-    duration = np.array([10, 10, 0], np.int64)
-    assert nesting.parents(start, duration).tolist() == [-1, -1, -1]
+    assert nesting.parents([(0, 10), (10, 10), (20, 0)]) == [-1, -1, -1]
+
+
+def test_extra_fields_ride_along():
+    ordered = nesting.in_stack_order([(5, 1, "inner"), (0, 10, "outer")])
+    assert [s[2] for s in ordered] == ["outer", "inner"]
+    assert nesting.self_times(ordered) == [9, 1]

@@ -59,8 +59,8 @@ def test_timeline_holds_every_event_of_every_line(data, gpu_fixture):
         assert mine.sum() == len(line)
         got = sorted(zip(events["start"][mine].tolist(), events["dur"][mine].tolist(),
                          [data["strings"][i] for i in events["name"][mine]]))
-        origin_ns = min(int(l.start_ps.min()) for _, l in lines) // 1000
-        want = sorted(zip((line.start_ps // 1000 - origin_ns).tolist(), (line.duration_ps // 1000).tolist(),
+        origin_ns = min(min(l.start_ps) for _, l in lines) // 1000
+        want = sorted(zip([s // 1000 - origin_ns for s in line.start_ps], [d // 1000 for d in line.duration_ps],
                           [plane.event_names[i] for i in line.name_index]))
         assert got == want
 

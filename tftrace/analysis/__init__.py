@@ -10,13 +10,19 @@ from __future__ import annotations
 from ..errors import EmptyProfileError
 from ..model import Device, Profile
 from . import device as gpu
-from .capture_merge import merge_capture
 from .eager_ops import eager_ops
 from .functions import function_calls
 from .host_ops import classify, host_ops
 from .xspace import Space, parse
 
 __all__ = ["analyze", "analyze_bytes", "merge_capture", "parse"]
+
+
+def merge_capture(profile: Profile, capture: dict) -> None:
+    """Join a live trace's hook records into its Profile (imported on use: ``stats`` never needs it)."""
+    from .capture_merge import merge_capture as merge
+
+    merge(profile, capture)
 
 
 def _kind(plane_name: str) -> str:
@@ -50,7 +56,7 @@ def _analyze_space(space: Space, host: str, profile: Profile) -> None:
     is_op = None
     if host_plane is not None:
         parsed, is_op = classify(host_plane)
-        profile.ops += host_ops(host_plane)
+        profile.ops += host_ops(host_plane, parsed, is_op)
         profile.ops += eager_ops(host_plane, is_op)
         functions, steps = function_calls(host_plane)
         profile.functions += functions
@@ -104,9 +110,11 @@ def _host_labels(spaces: dict) -> list[str]:
 
 
 def _span_ps(space: Space) -> int:
-    ends = [int((line.start_ps + line.duration_ps).max()) for p in space.planes for line in p.lines if len(line)]
-    starts = [int(line.start_ps.min()) for p in space.planes for line in p.lines if len(line)]
-    return max(ends) - min(starts) if ends else 0
+    lines = [line for p in space.planes for line in p.lines if len(line)]
+    if not lines:
+        return 0
+    end = max(max(map(int.__add__, line.start_ps, line.duration_ps)) for line in lines)
+    return end - min(min(line.start_ps) for line in lines)
 
 
 def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict | None = None,

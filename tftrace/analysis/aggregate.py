@@ -1,27 +1,20 @@
-"""Group per-event columns by a key and sum them: the one reduction every table uses."""
+"""Sum per-event values by key: the one reduction every table uses."""
 
 from __future__ import annotations
 
-import numpy as np
 
-
-def group_sum(keys: np.ndarray, *columns: np.ndarray):
-    """Unique keys, their counts, and each column summed per key (float64)."""
-    if len(keys) == 0:
-        return keys, np.zeros(0, np.int64), *[np.zeros(0) for _ in columns]
-    unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    sums = [np.bincount(inverse, weights=c, minlength=len(unique)) for c in columns]
-    return unique, counts, *sums
-
-
-def group_min_max(keys: np.ndarray, values: np.ndarray):
-    """Per unique key (sorted as np.unique sorts them): min and max of ``values``."""
-    unique, inverse = np.unique(keys, return_inverse=True)
-    lo = np.full(len(unique), np.inf)
-    hi = np.full(len(unique), -np.inf)
-    np.minimum.at(lo, inverse, values)
-    np.maximum.at(hi, inverse, values)
-    return lo, hi
+def sum_by_key(keys, totals, selfs) -> dict:
+    """{key: [count, total, self]}: per-event totals and self times summed per key."""
+    out: dict = {}
+    for key, total, self_ in zip(keys, totals, selfs):
+        acc = out.get(key)
+        if acc is None:
+            out[key] = [1, total, self_]
+        else:
+            acc[0] += 1
+            acc[1] += total
+            acc[2] += self_
+    return out
 
 
 def accumulate(rows: dict, key, make, **add) -> None:
@@ -34,5 +27,5 @@ def accumulate(rows: dict, key, make, **add) -> None:
         setattr(row, name, getattr(row, name) + value)
 
 
-def ps_to_us(value):
-    return np.asarray(value, dtype=np.float64) / 1e6
+def ps_to_us(value: int) -> float:
+    return value / 1e6

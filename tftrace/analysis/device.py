@@ -9,13 +9,13 @@ ops are the kernels grouped by op.
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..model import KernelStat, MemcpyStat, OpStat
-from . import names
+from . import names, nesting
 from .aggregate import accumulate
 from .occupancy import occupancy_pct
 
@@ -63,15 +63,15 @@ class _TfOpsLine:
         self.empty = line is None or len(line) == 0
         if self.empty:
             return
-        order = np.argsort(line.start_ps, kind="stable")
-        self.start = line.start_ps[order]
-        self.end = self.start + line.duration_ps[order]
-        self.names = [plane.event_names[i] for i in line.name_index[order]]
+        order = sorted(range(len(line)), key=line.start_ps.__getitem__)
+        self.start = [line.start_ps[i] for i in order]
+        self.end = [line.start_ps[i] + line.duration_ps[i] for i in order]
+        self.names = [plane.event_names[line.name_index[i]] for i in order]
 
     def op_at(self, t: int) -> str:
         if self.empty:
             return ""
-        i = int(np.searchsorted(self.start, t, side="right")) - 1
+        i = bisect_right(self.start, t) - 1
         if i >= 0 and t < self.end[i]:
             return self.names[i]
         return ""
@@ -84,7 +84,7 @@ def _launches(plane, correlation) -> tuple[list, list]:
         if line.derived:
             continue
         all_stats = line.select_stats(range(len(line)), _LAUNCH_STATS)
-        durations, starts, name_index = line.duration_ps.tolist(), line.start_ps.tolist(), line.name_index.tolist()
+        durations, starts, name_index = line.duration_ps, line.start_ps, line.name_index
         for i, stats in enumerate(all_stats):
             duration = durations[i]
             name = plane.event_names[name_index[i]]
@@ -118,7 +118,7 @@ def _kernel_rows(plane, kernels) -> list[KernelStat]:
         us = k.duration_ps / 1e6
         row = rows.get(key)
         if row is None:
-            threads = int(np.prod([int(x) for x in block.split(",") if x.isdigit()] or [0]))
+            threads = math.prod([int(x) for x in block.split(",") if x.isdigit()] or [0])
             rows[key] = KernelStat(
                 name=k.kernel, op=op_name, device=plane.name, count=1, total_us=us, min_us=us, max_us=us,
                 grid=grid, block=block, registers=regs, shared_mem_bytes=smem,
@@ -179,27 +179,24 @@ def device_tables(plane, correlation):
             _round_times(_copy_rows(plane, copies)))
 
 
-def host_ops_by_correlation(host_plane, is_op: np.ndarray) -> dict:
-    """correlation_id -> "name:type" of the host op enclosing the launch with that id."""
+def host_ops_by_correlation(host_plane, is_op: list) -> dict:
+    """correlation_id -> "name:type" of the innermost host op open when the launch with that id began."""
     if host_plane is None or "correlation_id" not in host_plane.stat_ids:
         return {}
     out = {}
     for line in host_plane.lines:
         if line.derived or len(line) == 0:
             continue
-        ops = np.flatnonzero(is_op[line.name_index])
-        if len(ops) == 0:
+        name_index, starts, durations = line.name_index, line.start_ps, line.duration_ps
+        ops = [i for i, n in enumerate(name_index) if is_op[n]]
+        others = [i for i, n in enumerate(name_index) if not is_op[n]]
+        if not ops or not others:
             continue
-        op_start = line.start_ps[ops]
-        op_end = op_start + line.duration_ps[ops]
-        candidates = np.flatnonzero(~is_op[line.name_index])
-        correlation = line.stat_column(candidates, "correlation_id")
-        for i, corr in zip(candidates.tolist(), correlation):
-            if corr is None:
-                continue
-            t = line.start_ps[i]
-            inside = np.flatnonzero((op_start <= t) & (op_end >= t))
-            if len(inside):
-                innermost = inside[np.argmax(op_start[inside])]
-                out[corr] = line.plane.event_names[line.name_index[ops[innermost]]]
+        launches = {i: c for i, c in zip(others, line.stat_column(others, "correlation_id")) if c is not None}
+        # each launch as a zero-length span at its start: its parent is the op that launched it
+        spans = nesting.in_stack_order([(starts[i], durations[i], i) for i in ops]
+                                       + [(starts[i], 0, i) for i in launches])
+        for (_, _, i), parent in zip(spans, nesting.parents(spans)):
+            if parent >= 0 and i in launches:
+                out[launches[i]] = host_plane.event_names[name_index[spans[parent][2]]]
     return out

@@ -7,37 +7,34 @@ tf.function calls (``EagerLocalExecute: __inference_...``) are not ops: see func
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..model import OpStat
 from . import names, nesting
-from .aggregate import accumulate, group_sum, ps_to_us
+from .aggregate import accumulate, ps_to_us, sum_by_key
+from .host_ops import spans_where
 
 
-def eager_ops(plane, is_op: np.ndarray) -> list[OpStat]:
+def eager_ops(plane, is_op: list) -> list[OpStat]:
     op_types = [names.eager_op_type(n) for n in plane.event_names]
-    is_eager = np.array([t is not None for t in op_types], bool)
-    if not is_eager.any():
+    is_eager = [t is not None for t in op_types]
+    if not any(is_eager):
         return []
+    either = [e or o for e, o in zip(is_eager, is_op)]
+    eager_ids = {i for i, e in enumerate(is_eager) if e}
     keys, totals, selfs = [], [], []
     for line in plane.lines:
-        if line.derived or len(line) == 0:
+        if line.derived or eager_ids.isdisjoint(line.name_index):
             continue
-        eager_here = is_eager[line.name_index]
-        if not eager_here.any():
-            continue
-        idx = np.flatnonzero(eager_here | is_op[line.name_index])
-        start, duration = line.start_ps[idx], line.duration_ps[idx]
-        order = nesting.sort_order(start, duration)
-        idx, start, duration = idx[order], start[order], duration[order]
-        self_ = nesting.self_times(start, duration)
-        keep = is_eager[line.name_index[idx]]
-        keys.append(line.name_index[idx][keep])
-        totals.append(duration[keep])
-        selfs.append(self_[keep])
-    unique, counts, total, self_ = group_sum(np.concatenate(keys), np.concatenate(totals), np.concatenate(selfs))
+        spans = spans_where(line, either)
+        name_index = line.name_index
+        for (_, duration, i), self_ in zip(spans, nesting.self_times(spans)):
+            if is_eager[name_index[i]]:
+                keys.append(name_index[i])
+                totals.append(duration)
+                selfs.append(self_)
+    sums = sum_by_key(keys, totals, selfs)
     by_type: dict = {}
-    for key, count, tot, slf in zip(unique.tolist(), counts.tolist(), ps_to_us(total).tolist(), ps_to_us(self_).tolist()):
+    for key in sorted(sums):
+        count, tot, slf = sums[key][0], ps_to_us(sums[key][1]), ps_to_us(sums[key][2])
         op_type = op_types[key]
         accumulate(by_type, op_type, lambda: OpStat(
             name=op_type, type=op_type, device=plane.name, mode="eager", count=count,

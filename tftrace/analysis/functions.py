@@ -8,8 +8,6 @@ function and a ``tf_function_call`` stat (``traced-...`` when the call traced,
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..model import FunctionStat, Step
 
 _PYTHON_MARKERS = ("TFE_Py_FastPathExecute_C", "TFE_Py_ExecuteCancelable", "EagerExecute")
@@ -20,7 +18,7 @@ def _python_lines(plane):
     for line in plane.lines:
         if line.derived or len(line) == 0:
             continue
-        if "python" in line.name.lower() or marker_ids & set(np.unique(line.name_index).tolist()):
+        if "python" in line.name.lower() or not marker_ids.isdisjoint(line.name_index):
             yield line
 
 
@@ -39,13 +37,13 @@ def function_calls(plane, origin_ps: int = 0) -> tuple[list[FunctionStat], list[
     steps = []
     for line, i, stat, value in _spans(plane):
         name = plane.event_names[line.name_index[i]]
-        start_us = (int(line.start_ps[i]) - origin_ps) / 1e6
+        start_us = (line.start_ps[i] - origin_ps) / 1e6
         if stat == "step_num":
             steps.append(Step(name=f"{name} {value}", function="", start_us=start_us,
-                              duration_us=int(line.duration_ps[i]) / 1e6, host=plane.hostname))
+                              duration_us=line.duration_ps[i] / 1e6, host=plane.hostname))
             continue
         traced = str(value).startswith("traced")
-        us = int(line.duration_ps[i]) / 1e6
+        us = line.duration_ps[i] / 1e6
         row = by_name.setdefault(name, FunctionStat(name=name, calls=0, traces=0, total_us=0.0, host=plane.hostname))
         row.calls += 1
         row.traces += int(traced)

@@ -7,11 +7,11 @@ same thread, aggregated per (op name, type, mode) over all threads.
 
 from __future__ import annotations
 
-import numpy as np
+from itertools import compress, count
 
 from ..model import OpStat
 from . import names, nesting
-from .aggregate import accumulate, group_sum, ps_to_us
+from .aggregate import accumulate, ps_to_us, sum_by_key
 
 _OP_CATEGORIES = {names.TENSORFLOW, names.DATASET, names.MEMCPY, "jax"}
 
@@ -19,42 +19,37 @@ _OP_CATEGORIES = {names.TENSORFLOW, names.DATASET, names.MEMCPY, "jax"}
 def classify(plane):
     """Per event-name index: its TfOp and whether it counts as a host op."""
     parsed = [names.parse_tf_op(n) if n else names.TfOp(names.UNKNOWN, "", "") for n in plane.event_names]
-    is_op = np.array([p.category in _OP_CATEGORIES for p in parsed], bool)
-    return parsed, is_op
+    return parsed, [p.category in _OP_CATEGORIES for p in parsed]
 
 
-def op_events(line, is_op):
-    """Indices (in start order) of the op events on a line, with start and duration."""
-    idx = np.flatnonzero(is_op[line.name_index])
-    start, duration = line.start_ps[idx], line.duration_ps[idx]
-    order = nesting.sort_order(start, duration)
-    return idx[order], start[order], duration[order]
+def spans_where(line, keep) -> list[tuple[int, int, int]]:
+    """(start, duration, event index) of the events whose name index ``keep`` marks, in stack order."""
+    spans = zip(line.start_ps, line.duration_ps, count())
+    return nesting.in_stack_order(list(compress(spans, map(keep.__getitem__, line.name_index))))
 
 
-def _eager_flags(line, idx) -> np.ndarray:
+def _eager_flags(line, events) -> list[int]:
     if "is_eager" not in line.plane.stat_ids:
-        return np.zeros(len(idx), bool)
-    return np.array([bool(v) for v in line.stat_column(idx, "is_eager", 0)], bool)
+        return [0] * len(events)
+    return [1 if v else 0 for v in line.stat_column(events, "is_eager", 0)]
 
 
-def host_ops(plane) -> list[OpStat]:
-    parsed, is_op = classify(plane)
+def host_ops(plane, parsed: list, is_op: list) -> list[OpStat]:
+    """Op rows of a host plane, given ``classify(plane)``."""
     keys, totals, selfs = [], [], []
     for line in plane.lines:
         if line.derived or len(line) == 0:
             continue
-        idx, start, duration = op_events(line, is_op)
-        if len(idx) == 0:
-            continue
-        eager = _eager_flags(line, idx)
-        keys.append(line.name_index[idx] * 2 + eager)
-        totals.append(duration)
-        selfs.append(nesting.self_times(start, duration))
-    if not keys:
-        return []
-    unique, counts, total, self_ = group_sum(np.concatenate(keys), np.concatenate(totals), np.concatenate(selfs))
+        spans = spans_where(line, is_op)
+        events = [i for _, _, i in spans]
+        name_index = line.name_index
+        keys += [name_index[i] * 2 + eager for i, eager in zip(events, _eager_flags(line, events))]
+        totals += [d for _, d, _ in spans]
+        selfs += nesting.self_times(spans)
+    sums = sum_by_key(keys, totals, selfs)
     merged: dict = {}
-    for key, count, tot, slf in zip(unique.tolist(), counts.tolist(), ps_to_us(total).tolist(), ps_to_us(self_).tolist()):
+    for key in sorted(sums):
+        count, tot, slf = sums[key][0], ps_to_us(sums[key][1]), ps_to_us(sums[key][2])
         op = parsed[key // 2]
         mode = "eager" if key % 2 else "graph"
         # several event names can map to one op (e.g. memcpy variants)

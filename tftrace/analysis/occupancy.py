@@ -8,17 +8,12 @@ per SM for the device's compute capability.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from collections import namedtuple
 
 
-class _Sm(NamedTuple):
-    max_warps: int
-    max_blocks: int
-    regs: int
-    reg_unit: int  # register allocation granularity, per warp
-    max_regs_per_thread: int
-    smem: int  # bytes per SM usable by blocks
-    smem_unit: int
+# Per SM: max warps, max blocks, registers, register allocation granularity (per warp),
+# max registers per thread, shared memory usable by blocks (bytes), its granularity.
+_Sm = namedtuple("_Sm", "max_warps max_blocks regs reg_unit max_regs_per_thread smem smem_unit")
 
 
 _BY_CAPABILITY = {
