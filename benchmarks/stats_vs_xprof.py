@@ -41,15 +41,59 @@ workloads.record(tf, lambda tf: workloads.keras_fit(tf, epochs=24), sys.argv[1])
 """
 
 
-def measure(cmd: list[str], env: dict) -> tuple[float, int]:
-    """(wall seconds, peak RSS in MiB) of one cold process."""
+class TreeMemory:
+    """Peak memory charged to a command and every process it forks: the high-water mark
+    of a memory cgroup made for the measurement (cgroup v1 ``memory.max_usage_in_bytes``
+    or v2 ``memory.peak``). It counts pages the processes allocate (heap, new page
+    cache), once each, shared or not; libraries already in the page cache are not
+    counted. None where no cgroup can be made (not root, no memory controller)."""
+
+    def __init__(self):
+        self.path, self.peak_file = None, None
+        for root, peak in (("/sys/fs/cgroup/memory", "memory.max_usage_in_bytes"),
+                           ("/sys/fs/cgroup/unified", "memory.peak"), ("/sys/fs/cgroup", "memory.peak")):
+            path = os.path.join(root, "tftrace-bench")
+            try:
+                os.makedirs(path, exist_ok=True)
+            except OSError:
+                continue
+            if os.path.exists(os.path.join(path, peak)):
+                self.path, self.peak_file = path, os.path.join(path, peak)
+                break
+
+    def reset(self) -> None:
+        if self.path and self.peak_file.endswith("max_usage_in_bytes"):
+            with open(self.peak_file, "w") as f:
+                f.write("0")
+
+    def enter(self) -> None:
+        """In the measured process, before exec."""
+        if self.path:
+            with open(os.path.join(self.path, "cgroup.procs"), "w") as f:
+                f.write(str(os.getpid()))
+
+    def peak_mib(self) -> int | None:
+        if not self.path:
+            return None
+        with open(self.peak_file) as f:
+            return int(f.read().split()[0]) // 2**20
+
+
+TREE = TreeMemory()
+
+
+def measure(cmd: list[str], env: dict) -> tuple[float, int, int | None]:
+    """(wall seconds, peak RSS in MiB of the process, peak MiB of it and its workers: ``TreeMemory``)."""
+    TREE.reset()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            preexec_fn=TREE.enter)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}")
-    return wall, usage.ru_maxrss // 1024
+    time.sleep(0.05)  # workers the command did not wait for finish leaving the cgroup
+    return wall, usage.ru_maxrss // 1024, TREE.peak_mib()
 
 
 def compare(label: str, xplane: Path, rounds: int, scratch: Path) -> dict:
@@ -69,11 +113,14 @@ def compare(label: str, xplane: Path, rounds: int, scratch: Path) -> dict:
         "tftrace_s": statistics.median(o[0] for o in ours),
         "xprof_s": statistics.median(t[0] for t in theirs),
         "ratio": statistics.median(ratios),
-        "tftrace_mib": max(o[1] for o in ours),
-        "xprof_mib": max(t[1] for t in theirs),
+        "tftrace_rss_mib": max(o[1] for o in ours),
+        "xprof_rss_mib": max(t[1] for t in theirs),
+        "tftrace_tree_mib": max((o[2] or 0) for o in ours),
+        "xprof_tree_mib": max((t[2] or 0) for t in theirs),
     }
-    print(f"{label:<28} tftrace {row['tftrace_s']:.2f}s {row['tftrace_mib']}MiB | "
-          f"xprof {row['xprof_s']:.2f}s {row['xprof_mib']}MiB | median ratio {row['ratio']:.2f}", flush=True)
+    print(f"{label:<28} tftrace {row['tftrace_s']:.2f}s | xprof {row['xprof_s']:.2f}s | median ratio {row['ratio']:.2f} | "
+          f"peak RSS {row['tftrace_rss_mib']} / {row['xprof_rss_mib']} MiB | "
+          f"peak of all processes (cgroup) {row['tftrace_tree_mib']} / {row['xprof_tree_mib']} MiB", flush=True)
     return row
 
 
@@ -93,6 +140,9 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    # pip byte-compiles an installed package; an editable checkout (and PYTHONDONTWRITEBYTECODE,
+    # set on this machine) would otherwise compile tftrace's modules in every measured process
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "tftrace")], check=True)
     cpu = record_cpu_profile(out)
     # counted in a child: a large parent would inflate the children's peak RSS
     count = "import sys; from tftrace.analysis import parse; print(parse(open(sys.argv[1], 'rb').read()).event_count)"

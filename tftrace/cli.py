@@ -6,6 +6,7 @@ Errors are one line on stderr and an exit code from the error hierarchy; no trac
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import runpy
 import sys
@@ -70,24 +71,33 @@ def _stats(args) -> int:
     from . import stats
     from .sources import load
 
-    profile = load(args.source, keep_raw=False)
-    render = {"table": lambda p: stats.to_table(p, top=args.top or 20),
-              "json": lambda p: stats.to_json(p, args.top), "csv": lambda p: stats.to_csv(p, args.top)}
-    sys.stdout.write(render[args.format](profile) + ("\n" if args.format != "csv" else ""))
+    profile = load(args.source, keep_raw=False, processes=args.processes)
+    if args.format == "json":  # megabytes on a large profile: written as the bytes orjson made
+        data = stats.to_json_bytes(profile, args.top) + b"\n"
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a text-only stdout (redirected in-process)
+            sys.stdout.write(data.decode())
+        else:
+            sys.stdout.flush()
+            binary.write(data)
+        return 0
+    render = {"table": lambda p: stats.to_table(p, top=args.top or 20) + "\n",
+              "csv": lambda p: stats.to_csv(p, args.top)}
+    sys.stdout.write(render[args.format](profile))
     return 0
 
 
 def _report(args) -> int:
     from .sources import load
 
-    print(load(args.source).to_html(args.output))
+    print(load(args.source, processes=args.processes).to_html(args.output))
     return 0
 
 
 def _export(args) -> int:
     from .sources import load
 
-    directory = load(args.source).export_tensorboard(args.output)
+    directory = load(args.source, processes=args.processes).export_tensorboard(args.output)
     print(directory)
     return 0
 
@@ -109,8 +119,10 @@ def _ls(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, processes: int = 1) -> int:
+    """Run one command; ``processes`` > 1 lets analysis fork (only from the ``tftrace`` command)."""
     args = _parser().parse_args(argv)
+    args.processes = processes
     handler = {"run": _run, "stats": _stats, "report": _report, "export": _export, "capture": _capture,
                "ls": _ls}[args.command]
     try:
@@ -122,5 +134,30 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+_ANALYSIS_ONLY = ("stats", "report", "export")
+
+
+def run() -> None:
+    """The ``tftrace`` command.
+
+    A command that only analyses a profile and exits runs in several processes
+    (``TFTRACE_WORKERS``, default: the CPUs, at most 4), without the cyclic garbage
+    collector (analysis makes no cycles worth collecting; the collector's passes over
+    hundreds of thousands of live objects cost up to a third of ``tftrace stats`` on a
+    small profile), and leaves without tearing its objects down one by one (~10 ms).
+    """
+    argv = sys.argv[1:]
+    if not argv or argv[0] not in _ANALYSIS_ONLY:
+        sys.exit(main(argv))
+    gc.disable()
+    code = main(argv, processes=int(os.environ.get("TFTRACE_WORKERS") or min(os.cpu_count() or 1, 4)))
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # e.g. piped into head
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

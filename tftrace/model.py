@@ -2,18 +2,19 @@
 
 Capture produces raw material, analysis turns it into a Profile, and every view,
 report, export and the server read only a Profile (or its dict form). Rows are
-small dataclasses; ``to_dict``/``from_dict`` give the versioned JSON form stored in
+small slotted dataclasses (a profile holds thousands); ``to_dict``/``from_dict`` give the versioned JSON form stored in
 run files. The raw XSpace bytes ride along (``xspaces``) but never enter the JSON.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from operator import attrgetter
 
 SCHEMA = "tftrace.profile/1"
 
 
-@dataclass
+@dataclass(slots=True)
 class Device:
     name: str  # "/host:CPU", "/device:GPU:0"
     host: str
@@ -22,7 +23,7 @@ class Device:
     caps: dict = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class OpStat:
     name: str
     type: str
@@ -35,7 +36,7 @@ class OpStat:
     category: str = "tensorflow"  # tensorflow | dataset | memcpy
 
 
-@dataclass
+@dataclass(slots=True)
 class KernelStat:
     name: str
     op: str
@@ -53,7 +54,7 @@ class KernelStat:
     host: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class MemcpyStat:
     device: str
     direction: str  # HtoD | DtoH | DtoD | HtoH
@@ -64,7 +65,7 @@ class MemcpyStat:
     host: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class FunctionStat:
     name: str
     calls: int
@@ -77,7 +78,7 @@ class FunctionStat:
     call_sites: list = field(default_factory=list)  # [{file, line, function, calls}]
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     name: str
     function: str
@@ -86,6 +87,32 @@ class Step:
     traced: bool = False
     host: str = ""
 
+
+def row_tuple(row) -> tuple:
+    """A row's field values in field order (``Row(*values)`` makes it again)."""
+    return _getter(type(row))(row)
+
+
+def row_dict(row) -> dict:
+    """A row as {field: value} (shallow, unlike ``dataclasses.asdict``)."""
+    names = _field_names(type(row))
+    return dict(zip(names, _getter(type(row))(row)))
+
+
+def _field_names(cls) -> tuple:
+    return _FIELD_NAMES.get(cls) or _FIELD_NAMES.setdefault(cls, tuple(f.name for f in fields(cls)))
+
+
+def _getter(cls):
+    getter = _GETTERS.get(cls)
+    if getter is None:
+        names = _field_names(cls)
+        getter = _GETTERS[cls] = attrgetter(*names) if len(names) > 1 else (lambda row: (getattr(row, names[0]),))
+    return getter
+
+
+_FIELD_NAMES: dict = {}
+_GETTERS: dict = {}
 
 _ROW_TYPES = {"devices": Device, "ops": OpStat, "kernels": KernelStat,
               "memcpy": MemcpyStat, "functions": FunctionStat, "steps": Step}

@@ -15,6 +15,8 @@ import re
 
 import numpy as np
 
+from .model import row_dict
+
 SCHEMA = "tftrace.payload/1"
 MIME_TYPE = "application/vnd.tftrace.payload+json"
 _U32 = 2**32 - 1
@@ -191,8 +193,8 @@ def build(profile, max_events: int | None = None, max_ops: int | None = None, ma
         "ops": _ops(profile, strings, max_ops),
         "kernels": _kernels(profile, strings, max_kernels),
         "totals": {"ops": len(profile.ops), "kernels": len(profile.kernels)},
-        "memcpy": [vars(m) for m in profile.memcpy],
-        "functions": [vars(f) for f in profile.functions],
+        "memcpy": [row_dict(m) for m in profile.memcpy],
+        "functions": [row_dict(f) for f in profile.functions],
         "tapes": list(profile.tapes),
         "graphs": _graphs(profile),
         "python": dict(profile.python),

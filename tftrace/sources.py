@@ -40,22 +40,25 @@ def read_xplanes(paths: list[str]) -> dict:
     return blobs
 
 
-def load(source, name: str = "", keep_raw: bool = True):
+def load(source, name: str = "", keep_raw: bool = True, processes: int = 1):
     """The Profile behind SOURCE (see module doc).
 
     ``keep_raw=False`` drops the raw XSpace bytes once analysed (``tftrace stats``
-    needs only the tables; exports and reports need the raw XSpace).
+    needs only the tables; exports and reports need the raw XSpace). ``processes`` > 1
+    analyses in forked processes: for the command line, never inside a kernel.
     """
     from . import runfile
     from .analysis import analyze_bytes
 
     source = os.fspath(source)
     if os.path.isdir(source):
-        return analyze_bytes(read_xplanes(xplane_files(source)), name=name, source=source, keep_raw=keep_raw)
+        return analyze_bytes(read_xplanes(xplane_files(source)), name=name, source=source, keep_raw=keep_raw,
+                             processes=processes)
     if os.path.isfile(source):
         if runfile.is_run_file(source):
             return runfile.load(source, with_xspaces=keep_raw)
-        return analyze_bytes(read_xplanes([source]), name=name or host_of(source), source=source, keep_raw=keep_raw)
+        return analyze_bytes(read_xplanes([source]), name=name or host_of(source), source=source, keep_raw=keep_raw,
+                             processes=processes)
     if os.sep not in source and not source.endswith((".pb", runfile.SUFFIX)):
         from .store import Store
         run = Store().find(source)

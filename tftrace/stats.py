@@ -43,11 +43,15 @@ def stats_dict(profile, top: int | None = None) -> dict:
     }
 
 
-def to_json(profile, top: int | None = None) -> str:
-    """Compact JSON (orjson: the stats of a large GPU profile are megabytes; it is ~5x faster)."""
+def to_json_bytes(profile, top: int | None = None) -> bytes:
+    """Compact UTF-8 JSON (orjson: the stats of a large GPU profile are megabytes; it is ~5x faster)."""
     import orjson
 
-    return orjson.dumps(stats_dict(profile, top)).decode()
+    return orjson.dumps(stats_dict(profile, top))
+
+
+def to_json(profile, top: int | None = None) -> str:
+    return to_json_bytes(profile, top).decode()
 
 
 def to_csv(profile, top: int | None = None) -> str:

@@ -42,6 +42,15 @@ def test_host_op_self_time_matches_xprof(recorded, workload, tmp_path):
 
 
 @pytest.mark.tf
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_two_processes_give_the_same_profile(recorded, workload, monkeypatch):
+    from tftrace.analysis import parallel
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_WEIGHT", 0)  # fork even for a small profile
+    assert load(recorded[workload], processes=2).to_dict() == load(recorded[workload]).to_dict()
+
+
+@pytest.mark.tf
 def test_tf_data_iterators_are_dataset_ops(recorded):
     ops = load(recorded["tf_data"]).ops
     datasets = [op for op in ops if op.type == "Dataset"]

@@ -10,9 +10,8 @@ from __future__ import annotations
 from ..errors import EmptyProfileError
 from ..model import Device, Profile
 from . import device as gpu
-from .eager_ops import eager_ops
-from .functions import function_calls
-from .host_ops import classify, host_ops
+from .parallel import map_balanced
+from .pieces import Pieces
 from .xspace import Space, parse
 
 __all__ = ["analyze", "analyze_bytes", "merge_capture", "parse"]
@@ -51,45 +50,33 @@ def _warnings(space: Space, host: str, profile: Profile) -> list[str]:
     return out
 
 
-def _analyze_space(space: Space, host: str, profile: Profile) -> None:
-    host_plane = space.plane("/host:CPU")
-    is_op = None
-    if host_plane is not None:
-        parsed, is_op = classify(host_plane)
-        profile.ops += host_ops(host_plane, parsed, is_op)
-        profile.ops += eager_ops(host_plane, is_op)
-        functions, steps = function_calls(host_plane)
-        profile.functions += functions
-        profile.steps += steps
-    cache: dict = {}
+def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1) -> Profile:
+    """Build a Profile from {host: Space}; raise EmptyProfileError if no events at all.
 
-    def correlation():
-        if "map" not in cache:
-            cache["map"] = gpu.host_ops_by_correlation(host_plane, is_op) if is_op is not None else {}
-        return cache["map"]
-
-    for plane in space.planes:
-        if gpu.is_gpu_plane(plane) and plane.event_count:
-            kernels, ops, copies = gpu.device_tables(plane, correlation)
-            profile.kernels += kernels
-            profile.ops += ops
-            profile.memcpy += copies
-    profile.devices += _devices(space, host)
-    profile.warnings += _warnings(space, host, profile)
-
-
-def analyze(spaces: dict, name: str = "", source: str = "") -> Profile:
-    """Build a Profile from {host: Space}; raise EmptyProfileError if no events at all."""
+    ``processes`` > 1 shares the work among forked processes (command line only: see
+    ``parallel``); the Profile is the same either way.
+    """
     profile = Profile(name=name, source=source)
-    total = 0
-    span_ps = 0
-    for host, space in zip(_host_labels(spaces), spaces.values()):
-        profile.hosts.append(host)
+    labels = _host_labels(spaces)
+    spaces = list(spaces.values())
+    for host, space in zip(labels, spaces):
         for plane in space.planes:
             plane.hostname = host
-        _analyze_space(space, host, profile)
-        total += space.event_count
-        span_ps = max(span_ps, _span_ps(space))
+    pieces = Pieces(spaces)
+    results = map_balanced(pieces.run, pieces.keys, pieces.weights, processes)
+    span_ps = 0
+    for s, (host, space) in enumerate(zip(labels, spaces)):
+        rows = pieces.combine(results, s)
+        profile.hosts.append(host)
+        profile.ops += rows["ops"]
+        profile.kernels += rows["kernels"]
+        profile.memcpy += rows["memcpy"]
+        profile.functions += rows["functions"]
+        profile.steps += rows["steps"]
+        profile.devices += _devices(space, host)
+        profile.warnings += _warnings(space, host, profile)
+        span_ps = max(span_ps, rows["span_ps"])
+    total = sum(space.event_count for space in spaces)
     if total == 0:
         raise EmptyProfileError(f"{source or 'profile'}: the profile holds no events: nothing ran on TensorFlow while it was recorded")
     profile.event_count = total
@@ -109,25 +96,21 @@ def _host_labels(spaces: dict) -> list[str]:
     return [f"{name} ({key})" if name != key else name for name, key in zip(names, spaces)]
 
 
-def _span_ps(space: Space) -> int:
-    lines = [line for p in space.planes for line in p.lines if len(line)]
-    if not lines:
-        return 0
-    end = max(max(map(int.__add__, line.start_ps, line.duration_ps)) for line in lines)
-    return end - min(min(line.start_ps) for line in lines)
-
-
 def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict | None = None,
-                  keep_raw: bool = True) -> Profile:
+                  keep_raw: bool = True, processes: int = 1) -> Profile:
     """Same as ``analyze`` from raw XSpace bytes {host: bytes}; keeps the bytes on the Profile
-    unless ``keep_raw`` is False.
+    unless ``keep_raw`` is False, in which case each is dropped from ``blobs`` once parsed
+    (the caller hands them over: a parsed XSpace takes 4x its bytes, so this lowers the peak).
 
     ``capture`` holds the hook records of a live trace (see ``capture_merge``).
     """
     spaces = {host: parse(data, source=f"{source or host}") for host, data in blobs.items()}
-    profile = analyze(spaces, name=name, source=source)
-    if keep_raw:
-        profile.xspaces = dict(blobs)
+    raw = dict(blobs)
+    if not keep_raw:
+        blobs.clear()
+        raw.clear()
+    profile = analyze(spaces, name=name, source=source, processes=processes)
+    profile.xspaces = raw
     if capture:
         merge_capture(profile, capture)
     return profile

@@ -17,6 +17,21 @@ def sum_by_key(keys, totals, selfs) -> dict:
     return out
 
 
+def merge_sums(parts) -> dict:
+    """``sum_by_key`` results added together (parts in a fixed order: the result does not depend on it)."""
+    out: dict = {}
+    for part in parts:
+        for key, values in part.items():
+            acc = out.get(key)
+            if acc is None:
+                out[key] = list(values)
+            else:
+                acc[0] += values[0]
+                acc[1] += values[1]
+                acc[2] += values[2]
+    return out
+
+
 def accumulate(rows: dict, key, make, **add) -> None:
     """Add ``add``'s fields into ``rows[key]``, creating it with ``make()`` the first time."""
     row = rows.get(key)

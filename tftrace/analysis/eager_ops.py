@@ -10,32 +10,36 @@ from __future__ import annotations
 from ..model import OpStat
 from . import names, nesting
 from .aggregate import accumulate, ps_to_us, sum_by_key
-from .host_ops import spans_where
+from .host_ops import LazyTable, spans_where
 
 
-def eager_ops(plane, is_op: list) -> list[OpStat]:
-    op_types = [names.eager_op_type(n) for n in plane.event_names]
-    is_eager = [t is not None for t in op_types]
-    if not any(is_eager):
-        return []
-    either = [e or o for e, o in zip(is_eager, is_op)]
-    eager_ids = {i for i, e in enumerate(is_eager) if e}
-    keys, totals, selfs = [], [], []
-    for line in plane.lines:
-        if line.derived or eager_ids.isdisjoint(line.name_index):
-            continue
-        spans = spans_where(line, either)
-        name_index = line.name_index
-        for (_, duration, i), self_ in zip(spans, nesting.self_times(spans)):
-            if is_eager[name_index[i]]:
-                keys.append(name_index[i])
-                totals.append(duration)
-                selfs.append(self_)
-    sums = sum_by_key(keys, totals, selfs)
+class EagerNames:
+    """Which event names of a host plane are eager ops (and of which type)."""
+
+    def __init__(self, plane, is_op):
+        self.op_types = [names.eager_op_type(n) for n in plane.event_names]
+        self.is_eager = [t is not None for t in self.op_types]
+        self.ids = {i for i, eager in enumerate(self.is_eager) if eager}
+        self.eager_or_op = LazyTable(lambda i: self.is_eager[i] or is_op[i])
+
+
+def eager_sums(line, eager: EagerNames) -> dict:
+    """One thread's eager ops: {name index: [count, total ps, self ps]}."""
+    if not eager.ids or eager.ids.isdisjoint(line.name_index):
+        return {}
+    spans = spans_where(line, eager.eager_or_op)
+    name_index, is_eager = line.name_index, eager.is_eager
+    kept = [(name_index[i], duration, self_) for (_, duration, i), self_ in zip(spans, nesting.self_times(spans))
+            if is_eager[name_index[i]]]
+    return sum_by_key(*zip(*kept)) if kept else {}
+
+
+def eager_rows(plane, eager: EagerNames, sums: dict) -> list[OpStat]:
+    """Eager op rows (one per op type) from the threads' merged ``eager_sums``."""
     by_type: dict = {}
     for key in sorted(sums):
         count, tot, slf = sums[key][0], ps_to_us(sums[key][1]), ps_to_us(sums[key][2])
-        op_type = op_types[key]
+        op_type = eager.op_types[key]
         accumulate(by_type, op_type, lambda: OpStat(
             name=op_type, type=op_type, device=plane.name, mode="eager", count=count,
             total_us=tot, self_us=slf, host=plane.hostname), count=count, total_us=tot, self_us=slf)

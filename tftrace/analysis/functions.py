@@ -13,37 +13,37 @@ from ..model import FunctionStat, Step
 _PYTHON_MARKERS = ("TFE_Py_FastPathExecute_C", "TFE_Py_ExecuteCancelable", "EagerExecute")
 
 
-def _python_lines(plane):
-    marker_ids = {i for i, n in enumerate(plane.event_names) if n in _PYTHON_MARKERS}
-    for line in plane.lines:
-        if line.derived or len(line) == 0:
-            continue
-        if "python" in line.name.lower() or not marker_ids.isdisjoint(line.name_index):
-            yield line
+def python_markers(plane) -> set[int]:
+    """Name indices of events that only happen on a thread running Python."""
+    return {i for i, n in enumerate(plane.event_names) if n in _PYTHON_MARKERS}
 
 
-def _spans(plane, stat_names=("tf_function_call", "step_num")):
-    """(line, event index, stat name, value) of python-thread events carrying one of the stats."""
+def line_calls(line, markers: set[int], stat_names=("tf_function_call", "step_num")) -> list[tuple]:
+    """(name, start ps, duration ps, stat, value) of a Python thread's tf.function calls and steps."""
+    plane = line.plane
     if not any(n in plane.stat_ids for n in stat_names):
-        return
-    for line in _python_lines(plane):
-        for i, found in enumerate(line.select_stats(range(len(line)), stat_names)):
-            for name, value in found.items():
-                yield line, i, name, value
+        return []
+    if "python" not in line.name.lower() and markers.isdisjoint(line.name_index):
+        return []
+    out = []
+    for i, found in enumerate(line.select_stats(range(len(line)), stat_names)):
+        for stat, value in found.items():
+            out.append((plane.event_names[line.name_index[i]], line.start_ps[i], line.duration_ps[i], stat, value))
+    return out
 
 
-def function_calls(plane, origin_ps: int = 0) -> tuple[list[FunctionStat], list[Step]]:
+def function_rows(plane, calls: list[tuple]) -> tuple[list[FunctionStat], list[Step]]:
+    """Per-function call counts and the steps, from the threads' ``line_calls`` in line order."""
     by_name: dict = {}
     steps = []
-    for line, i, stat, value in _spans(plane):
-        name = plane.event_names[line.name_index[i]]
-        start_us = (line.start_ps[i] - origin_ps) / 1e6
+    for name, start_ps, duration_ps, stat, value in calls:
+        start_us = start_ps / 1e6
         if stat == "step_num":
             steps.append(Step(name=f"{name} {value}", function="", start_us=start_us,
-                              duration_us=line.duration_ps[i] / 1e6, host=plane.hostname))
+                              duration_us=duration_ps / 1e6, host=plane.hostname))
             continue
         traced = str(value).startswith("traced")
-        us = line.duration_ps[i] / 1e6
+        us = duration_ps / 1e6
         row = by_name.setdefault(name, FunctionStat(name=name, calls=0, traces=0, total_us=0.0, host=plane.hostname))
         row.calls += 1
         row.traces += int(traced)

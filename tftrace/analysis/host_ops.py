@@ -2,29 +2,49 @@
 
 Matches XProf's host ``framework_op_stats``: every non-derived line of the host
 plane, each op event's self time = its duration minus the ops nested in it on the
-same thread, aggregated per (op name, type, mode) over all threads.
+same thread, aggregated per (op name, type, mode) over all threads. Threads are
+summed one by one (``op_sums``, possibly in other processes), then merged into rows.
 """
 
 from __future__ import annotations
 
-from itertools import compress, count
+from itertools import compress, count as counter
 
 from ..model import OpStat
 from . import names, nesting
-from .aggregate import accumulate, ps_to_us, sum_by_key
+from .aggregate import ps_to_us, sum_by_key
 
 _OP_CATEGORIES = {names.TENSORFLOW, names.DATASET, names.MEMCPY, "jax"}
 
 
+class LazyTable(dict):
+    """key -> ``fn(key)``, computed on first lookup (``table.__getitem__`` maps at C speed)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self._fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self._fn(key)
+        return value
+
+
+_NO_OP = names.TfOp(names.UNKNOWN, "", "")
+
+
 def classify(plane):
-    """Per event-name index: its TfOp and whether it counts as a host op."""
-    parsed = [names.parse_tf_op(n) if n else names.TfOp(names.UNKNOWN, "", "") for n in plane.event_names]
-    return parsed, [p.category in _OP_CATEGORIES for p in parsed]
+    """Per event-name index: its TfOp and whether it counts as a host op.
+
+    Both are lazy tables: a process that analyses some threads parses only their names.
+    """
+    event_names = plane.event_names
+    parsed = LazyTable(lambda i: names.parse_tf_op(event_names[i]) if event_names[i] else _NO_OP)
+    return parsed, LazyTable(lambda i: parsed[i].category in _OP_CATEGORIES)
 
 
 def spans_where(line, keep) -> list[tuple[int, int, int]]:
     """(start, duration, event index) of the events whose name index ``keep`` marks, in stack order."""
-    spans = zip(line.start_ps, line.duration_ps, count())
+    spans = zip(line.start_ps, line.duration_ps, counter())
     return nesting.in_stack_order(list(compress(spans, map(keep.__getitem__, line.name_index))))
 
 
@@ -34,27 +54,28 @@ def _eager_flags(line, events) -> list[int]:
     return [1 if v else 0 for v in line.stat_column(events, "is_eager", 0)]
 
 
-def host_ops(plane, parsed: list, is_op: list) -> list[OpStat]:
-    """Op rows of a host plane, given ``classify(plane)``."""
-    keys, totals, selfs = [], [], []
-    for line in plane.lines:
-        if line.derived or len(line) == 0:
-            continue
-        spans = spans_where(line, is_op)
-        events = [i for _, _, i in spans]
-        name_index = line.name_index
-        keys += [name_index[i] * 2 + eager for i, eager in zip(events, _eager_flags(line, events))]
-        totals += [d for _, d, _ in spans]
-        selfs += nesting.self_times(spans)
-    sums = sum_by_key(keys, totals, selfs)
+def op_sums(line, is_op: list) -> dict:
+    """One thread's op events: {name index * 2 + is_eager: [count, total ps, self ps]}."""
+    spans = spans_where(line, is_op)
+    events = [i for _, _, i in spans]
+    name_index = line.name_index
+    keys = [name_index[i] * 2 + eager for i, eager in zip(events, _eager_flags(line, events))]
+    return sum_by_key(keys, [d for _, d, _ in spans], nesting.self_times(spans))
+
+
+def op_rows(plane, parsed, sums: dict) -> list[OpStat]:
+    """Op rows of a host plane from its threads' merged ``op_sums``; ``parsed`` from ``classify``."""
     merged: dict = {}
     for key in sorted(sums):
-        count, tot, slf = sums[key][0], ps_to_us(sums[key][1]), ps_to_us(sums[key][2])
+        count, total_ps, self_ps = sums[key]
         op = parsed[key // 2]
         mode = "eager" if key % 2 else "graph"
-        # several event names can map to one op (e.g. memcpy variants)
-        accumulate(merged, (op.name, op.type, mode), lambda: OpStat(
-            name=op.name, type=op.type, device=plane.name, mode=mode, count=count,
-            total_us=tot, self_us=slf, host=plane.hostname, category=op.category),
-            count=count, total_us=tot, self_us=slf)
+        row = merged.get((op.name, op.type, mode))
+        if row is None:
+            merged[op.name, op.type, mode] = OpStat(op.name, op.type, plane.name, mode, count, ps_to_us(total_ps),
+                                                    ps_to_us(self_ps), plane.hostname, op.category)
+        else:  # several event names can map to one op (e.g. memcpy variants)
+            row.count += count
+            row.total_us += ps_to_us(total_ps)
+            row.self_us += ps_to_us(self_ps)
     return list(merged.values())

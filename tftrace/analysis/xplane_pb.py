@@ -9,8 +9,6 @@ protoc-generated modules embed theirs), so that loading skips ``descriptor_pb2``
 
 from __future__ import annotations
 
-from google.protobuf import descriptor_pool, message_factory
-
 _PACKAGE = "tensorflow.profiler"
 
 
@@ -140,13 +138,34 @@ SERIALIZED = (
 )
 
 
-def _build():
+def _build() -> dict:
+    """Message classes by name: straight from the upb backend when it is the one in use
+    (``descriptor_pool`` and ``message_factory`` add ~20 ms of imports that this path
+    never needs), else through the public factory."""
+    from google.protobuf.internal import api_implementation
+
+    if api_implementation.Type() == "upb":
+        try:
+            return _build_upb()
+        except (ImportError, AttributeError, TypeError):  # a protobuf that moved its internals
+            pass
+    from google.protobuf import descriptor_pool, message_factory
+
     pool = descriptor_pool.DescriptorPool()
     pool.AddSerializedFile(SERIALIZED)
-    return {
-        name: message_factory.GetMessageClass(pool.FindMessageTypeByName(f"{_PACKAGE}.{name}"))
-        for name in _MESSAGES
-    }
+    return {name: message_factory.GetMessageClass(pool.FindMessageTypeByName(f"{_PACKAGE}.{name}"))
+            for name in _MESSAGES}
+
+
+def _build_upb() -> dict:
+    from google._upb import _message as upb
+    from google.protobuf.message import Message
+
+    pool = upb.DescriptorPool()
+    pool.AddSerializedFile(SERIALIZED)
+    return {name: upb.MessageMeta(name, (Message,), {"DESCRIPTOR": pool.FindMessageTypeByName(f"{_PACKAGE}.{name}"),
+                                                    "__module__": __name__})
+            for name in _MESSAGES}
 
 
 _CLASSES = _build()

@@ -14,7 +14,8 @@ The views convert the columns to numpy without a copy (``numpy.frombuffer``).
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain, repeat
 from operator import attrgetter
 
@@ -47,26 +48,52 @@ def _stat_value(stat, stat_names):
     return getattr(stat, kind)
 
 
-@dataclass
 class Line:
-    """One timeline (a host thread or a GPU stream) with its events as columns."""
+    """One timeline (a host thread or a GPU stream) with its events as columns.
 
-    id: int
-    name: str
-    display_name: str
-    timestamp_ns: int
-    name_index: array  # int64: index into Plane.event_names
-    start_ps: array  # int64: relative to the XSpace origin
-    duration_ps: array  # int64
-    plane: "Plane" = field(repr=False)
-    _events: object = field(repr=False)
+    The columns (``name_index``: index into ``Plane.event_names``, ``start_ps``:
+    relative to the XSpace origin, ``duration_ps``; each an int64 ``array``) are
+    decoded on first use, so that work on different lines can happen in different
+    processes (see ``parallel``).
+    """
+
+    def __init__(self, message, plane: "Plane", origin_ns: int):
+        self.id = message.id
+        self.name = message.name
+        self.display_name = message.display_name or message.name
+        self.timestamp_ns = message.timestamp_ns
+        self.plane = plane
+        self._events = message.events
+        self._base_ps = (message.timestamp_ns - origin_ns) * 1000
+        self._columns = None
+
+    def __repr__(self) -> str:
+        return f"Line({self.id}, {self.name!r}, {len(self)} events)"
+
+    @property
+    def name_index(self) -> array:
+        return self.columns[0]
+
+    @property
+    def start_ps(self) -> array:
+        return self.columns[1]
+
+    @property
+    def duration_ps(self) -> array:
+        return self.columns[2]
+
+    @property
+    def columns(self) -> tuple[array, array, array]:
+        if self._columns is None:
+            self._columns = _decode_events(self._events, self.plane, self._base_ps)
+        return self._columns
 
     @property
     def derived(self) -> bool:
         return is_derived_line(self.id, self.name)
 
     def __len__(self) -> int:
-        return len(self.start_ps)
+        return len(self._events)
 
     def select_stats(self, indices, stat_names) -> list[dict]:
         """For each event in ``indices``: {stat name: value} of the named stats it carries."""
@@ -90,18 +117,39 @@ class Line:
         return [found.get(stat_name, default) for found in self.select_stats(indices, (stat_name,))]
 
 
-@dataclass
 class Plane:
-    """One device (``/host:CPU``, ``/device:GPU:0``) or other profiling source."""
+    """One device (``/host:CPU``, ``/device:GPU:0``) or other profiling source.
 
-    id: int
-    name: str
-    hostname: str
-    event_names: list[str]
-    stat_names: dict[int, str]
-    stat_ids: dict[str, int]
-    stats: dict[str, object]
-    lines: list[Line]
+    Its event names (thousands on a host plane) are read on first use, like the
+    lines' columns, by whichever process needs them.
+    """
+
+    def __init__(self, message, origin_ns: int, hostname: str):
+        self.id = message.id
+        self.name = message.name
+        self.hostname = hostname
+        self.stat_names = {k: v.name for k, v in message.stat_metadata.items()}
+        self.stat_ids = {v: k for k, v in self.stat_names.items()}
+        self.stats = {self.stat_names.get(s.metadata_id, ""): _stat_value(s, self.stat_names) for s in message.stats}
+        self.lines = [Line(line, self, origin_ns) for line in message.lines]
+        self._metadata = message.event_metadata
+
+    def __repr__(self) -> str:
+        return f"Plane({self.id}, {self.name!r}, {len(self.lines)} lines)"
+
+    @cached_property
+    def event_names(self) -> list[str]:
+        """Event names by name index (the columns' ``name_index``); the last one, "", for unknown ids."""
+        return [self._metadata[i].name for i in self._metadata_ids] + [""]
+
+    @cached_property
+    def index_of(self) -> dict[int, int]:
+        """Event metadata id -> name index."""
+        return {metadata_id: i for i, metadata_id in enumerate(self._metadata_ids)}
+
+    @cached_property
+    def _metadata_ids(self) -> list[int]:
+        return sorted(self._metadata.keys())
 
     @property
     def event_count(self) -> int:
@@ -147,39 +195,18 @@ def _origin_ns(message) -> int:
 def _decode(message) -> Space:
     origin = _origin_ns(message)
     hostname = message.hostnames[0] if len(message.hostnames) else ""
-    planes = [_decode_plane(p, origin, hostname) for p in message.planes]
+    planes = [Plane(p, origin, hostname) for p in message.planes]
     return Space(planes, list(message.hostnames), list(message.errors), list(message.warnings), origin)
-
-
-def _decode_plane(message, origin_ns: int, hostname: str) -> Plane:
-    stat_names = {k: v.name for k, v in message.stat_metadata.items()}
-    metadata = message.event_metadata
-    ids = sorted(metadata.keys())
-    event_names = [metadata[i].name for i in ids] + [""]
-    index_of = {metadata_id: i for i, metadata_id in enumerate(ids)}
-    plane = Plane(
-        id=message.id, name=message.name, hostname=hostname, event_names=event_names,
-        stat_names=stat_names, stat_ids={v: k for k, v in stat_names.items()},
-        stats={}, lines=[],
-    )
-    plane.stats = {stat_names.get(s.metadata_id, ""): _stat_value(s, stat_names) for s in message.stats}
-    plane.lines = [_decode_line(line, plane, index_of, origin_ns) for line in message.lines]
-    return plane
 
 
 _EVENT_COLUMNS = attrgetter("metadata_id", "offset_ps", "duration_ps")
 
 
-def _decode_line(message, plane: Plane, index_of: dict, origin_ns: int) -> Line:
-    events = message.events
+def _decode_events(events, plane: Plane, base_ps: int) -> tuple[array, array, array]:
+    """(name index, start, duration) columns of a line's events."""
     unknown = len(plane.event_names) - 1  # the trailing "" name
-    base = (message.timestamp_ns - origin_ns) * 1000
     # one interleaved column of (metadata id, offset, duration), read at C speed, then split
     flat = array("q", chain.from_iterable(map(_EVENT_COLUMNS, events)))
-    name_index = array("q", map(index_of.get, flat[0::3], repeat(unknown)))
-    start = array("q", map(base.__add__, flat[1::3])) if base else flat[1::3]
-    return Line(
-        id=message.id, name=message.name, display_name=message.display_name or message.name,
-        timestamp_ns=message.timestamp_ns, name_index=name_index, start_ps=start,
-        duration_ps=flat[2::3], plane=plane, _events=events,
-    )
+    name_index = array("q", map(plane.index_of.get, flat[0::3], repeat(unknown)))
+    start = array("q", map(base_ps.__add__, flat[1::3])) if base_ps else flat[1::3]
+    return name_index, start, flat[2::3]
