@@ -110,6 +110,8 @@ def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict |
         blobs.clear()
         raw.clear()
     profile = analyze(spaces, name=name, source=source, processes=processes)
+    for space in spaces.values():
+        space.release()
     profile.xspaces = raw
     if capture:
         merge_capture(profile, capture)

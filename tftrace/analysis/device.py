@@ -13,6 +13,7 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import KernelStat, MemcpyStat, OpStat
 from . import names, nesting
@@ -26,8 +27,9 @@ _OP_STATS = ("tf_op", "annotation", "level 0")
 _LAUNCH_STATS = _OP_STATS + ("kernel_details", "memcpy_details", "correlation_id", "is_eager")
 
 
+@lru_cache(maxsize=4096)
 def parse_details(text: str) -> dict:
-    """``regs:38 shm:0 grid:160,1,1 block:1024,1,1`` -> {"regs": "38", ...}."""
+    """``regs:38 shm:0 grid:160,1,1 block:1024,1,1`` -> {"regs": "38", ...} (shared: do not modify)."""
     return dict(_DETAIL.findall(text or ""))
 
 

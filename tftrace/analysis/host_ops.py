@@ -38,7 +38,8 @@ def classify(plane):
     Both are lazy tables: a process that analyses some threads parses only their names.
     """
     event_names = plane.event_names
-    parsed = LazyTable(lambda i: names.parse_tf_op(event_names[i]) if event_names[i] else _NO_OP)
+    parse = names.parse_tf_op.__wrapped__  # the table caches; the lru_cache would only add its cost
+    parsed = LazyTable(lambda i: parse(event_names[i]) if event_names[i] else _NO_OP)
     return parsed, LazyTable(lambda i: parsed[i].category in _OP_CATEGORIES)
 
 

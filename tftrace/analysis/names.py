@@ -58,6 +58,7 @@ def parse_tf_op(fullname: str) -> TfOp:
     return TfOp(UNKNOWN, fullname, "")
 
 
+@lru_cache(maxsize=16384)
 def strip_annotation(annotation: str) -> str:
     """The innermost TF op of a GPU kernel annotation, without its ``#...#`` arguments.
 
