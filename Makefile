@@ -35,6 +35,9 @@ $(STAMP): pyproject.toml $(DEPS) $(BUNDLE) $(LABEXT) jupyter-config/jupyter_serv
 	ln -s $(abspath tftrace/labextension) $(VENV)/share/jupyter/labextensions/tftrace-labextension
 	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
 	cp jupyter-config/jupyter_server_config.d/tftrace.json $(VENV)/etc/jupyter/jupyter_server_config.d/
+	# byte-compile, as pip does for an installed package (an editable checkout compiles on
+	# first import, or on every import under PYTHONDONTWRITEBYTECODE)
+	$(PY) -m compileall -q tftrace
 	touch $(STAMP)
 
 install: $(STAMP)

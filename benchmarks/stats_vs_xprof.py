@@ -1,11 +1,14 @@
 """tftrace stats against XProf computing the same tables (op stats + kernel stats).
 
 Each measurement is a whole cold process (interpreter start, imports, parse,
-analysis, output), the two tools alternated, N rounds; prints the median wall time,
-the median ratio tftrace/XProf and peak RSS of each, on the GPU fixture and on a
+analysis, output): the ``tftrace`` command as users run it (with its forked
+workers) against XProf's ``xspace_to_tool_data``, alternated, N rounds. Prints the
+median wall times, the median of the per-round ratios tftrace/XProf, the peak RSS
+of each command's process, and, from separate runs in a memory cgroup, the peak
+memory of all its processes (``TreeMemory``). On the GPU fixture and on a
 ~800k-event CPU profile recorded here (the demo MLP, 24 epochs at batch 32).
 
-    python benchmarks/stats_vs_xprof.py [--rounds 5] [--out benchmarks/out]
+    python benchmarks/stats_vs_xprof.py [--rounds 11] [--out benchmarks/out]
 """
 
 from __future__ import annotations
@@ -154,7 +157,7 @@ def record_cpu_profile(out: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "out"))
     args = parser.parse_args()
     out = Path(args.out)
