@@ -65,3 +65,12 @@ def test_gpu_profile_is_identical_with_two_processes(gpu_fixture, always_fork):
     two = load(gpu_fixture, keep_raw=False, processes=2)
     assert two.to_dict() == one.to_dict()
     assert two.kernels and two.ops
+
+
+def test_several_hosts_and_workers_give_the_same_profile(gpu_fixture, always_fork):
+    from tftrace.analysis import analyze_bytes
+
+    blobs = lambda: {"worker0": gpu_fixture.read_bytes(), "worker1": gpu_fixture.read_bytes()}
+    one = analyze_bytes(blobs(), keep_raw=False)
+    assert analyze_bytes(blobs(), keep_raw=False, processes=3).to_dict() == one.to_dict()
+    assert len(one.hosts) == 2
