@@ -2,7 +2,9 @@
 
 ``analyze(spaces)`` takes decoded XSpaces (one per host) and returns a Profile with
 host ops (XProf-compatible), eager ops, GPU kernels / device ops / copies, tf.function
-calls and steps, and warnings about what the capture could not see.
+calls and steps, and warnings about what the capture could not see. The work is
+split into pieces (``pieces``: per host thread, per GPU plane) that the command line
+shares among forked processes (``parallel``).
 """
 
 from __future__ import annotations

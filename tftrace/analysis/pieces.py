@@ -1,9 +1,9 @@
 """Analysis in pieces: one per host thread, one per GPU plane, one per other plane.
 
-A piece's result is plain data (sums keyed by event-name index, the
-finished rows of a GPU plane, the time span it covers), so pieces can run in worker
-processes (``parallel``). ``combine`` merges them in piece order: the Profile is the
-same whichever process did which piece.
+A piece's result is plain data (sums keyed by event-name index, the finished rows of
+a GPU plane, the time span it covers), so pieces can run in worker processes
+(``parallel``). ``combine`` merges them in piece order: the Profile is the same
+whichever process did which piece.
 """
 
 from __future__ import annotations
