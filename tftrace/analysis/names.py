@@ -79,7 +79,3 @@ def eager_op_type(event_name: str) -> str | None:
     if not op_type or op_type.startswith(_FUNCTION_PREFIXES):
         return None
     return op_type
-
-
-def is_function_name(name: str) -> bool:
-    return name.startswith(_FUNCTION_PREFIXES)
