@@ -50,9 +50,6 @@ def to_json_bytes(profile, top: int | None = None) -> bytes:
     return orjson.dumps(stats_dict(profile, top))
 
 
-def to_json(profile, top: int | None = None) -> str:
-    return to_json_bytes(profile, top).decode()
-
 
 def to_csv(profile, top: int | None = None) -> str:
     """One CSV: a ``table`` column (op | kernel) then the union of both tables' columns."""
