@@ -67,11 +67,21 @@ def _run(args) -> int:
     return code
 
 
+def _load(args, keep_raw: bool = True):
+    """The Profile behind ``args.source``; a note about it (several runs share that name)
+    goes to stderr once."""
+    from .sources import resolve
+
+    loaded = resolve(args.source, keep_raw=keep_raw, processes=args.processes)
+    if loaded.note:
+        print(f"tftrace: {loaded.note}", file=sys.stderr)
+    return loaded.profile
+
+
 def _stats(args) -> int:
     from . import stats
-    from .sources import load
 
-    profile = load(args.source, keep_raw=False, processes=args.processes)
+    profile = _load(args, keep_raw=False)
     if args.format == "json":  # megabytes on a large profile: written as the bytes orjson made
         data = stats.to_json_bytes(profile, args.top) + b"\n"
         binary = getattr(sys.stdout, "buffer", None)
@@ -88,16 +98,12 @@ def _stats(args) -> int:
 
 
 def _report(args) -> int:
-    from .sources import load
-
-    print(load(args.source, processes=args.processes).to_html(args.output))
+    print(_load(args).to_html(args.output))
     return 0
 
 
 def _export(args) -> int:
-    from .sources import load
-
-    directory = load(args.source, processes=args.processes).export_tensorboard(args.output)
+    directory = _load(args).export_tensorboard(args.output)
     print(directory)
     return 0
 

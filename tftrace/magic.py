@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import ast
 import shlex
+import sys
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
@@ -83,7 +84,6 @@ class TftraceMagics(Magics):
 
     def _line(self, line: str):
         from .display import show
-        from .sources import load
         from .store import Store
 
         words = shlex.split(line)
@@ -93,15 +93,27 @@ class TftraceMagics(Magics):
         if command == "list" and not rest:
             return _RunList(Store().list())
         if command == "show" and len(rest) == 1:
-            return show(load(rest[0]), rest[0])
+            loaded = _resolve(rest[0])
+            return show(loaded.profile, loaded.run_id or rest[0])
         if command == "export" and len(rest) == 2:
-            return load(rest[0]).to_html(rest[1])
+            return _resolve(rest[0]).profile.to_html(rest[1])
         if command == "capture" and len(rest) in (1, 2) and (len(rest) == 1 or rest[1].isdigit()):
             from .capture.remote import capture_workers
 
             profile, run_id = capture_workers(rest[0], int(rest[1]) if len(rest) == 2 else 2000)
             return show(profile, run_id)
         raise UsageError(f"usage: {LINE_USAGE}")
+
+
+def _resolve(source: str):
+    """``sources.resolve`` for show/export; its note (several runs share that name) goes
+    to stderr once, like the command line's."""
+    from .sources import resolve
+
+    loaded = resolve(source)
+    if loaded.note:
+        print(f"tftrace: {loaded.note}", file=sys.stderr)
+    return loaded
 
 
 class _RunList:

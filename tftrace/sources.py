@@ -1,10 +1,12 @@
-"""Resolve a SOURCE to a Profile: a run file, a run id in the store, an ``.xplane.pb``,
-or a TensorBoard log directory (``plugins/profile/<session>/<host>.xplane.pb``)."""
+"""Resolve a SOURCE to a Profile: a run file, a run id or run name in the store (the
+newest run of that name), an ``.xplane.pb``, or a TensorBoard log directory
+(``plugins/profile/<session>/<host>.xplane.pb``)."""
 
 from __future__ import annotations
 
 import glob
 import os
+from collections import namedtuple
 
 from .errors import SourceError
 
@@ -40,28 +42,52 @@ def read_xplanes(paths: list[str]) -> dict:
     return blobs
 
 
+# A loaded SOURCE: its Profile, its run id if it came from the store (else None), and a
+# one-line note for the user ("" if none, e.g. when several runs share a name).
+# collections' namedtuple: typing's NamedTuple would import typing (~3 ms) into every command.
+Loaded = namedtuple("Loaded", "profile run_id note")
+
+
 def load(source, name: str = "", keep_raw: bool = True, processes: int = 1):
-    """The Profile behind SOURCE (see module doc).
+    """The Profile behind SOURCE (see module doc; ``resolve`` also gives its note).
 
     ``keep_raw=False`` drops the raw XSpace bytes once analysed (``tftrace stats``
     needs only the tables; exports and reports need the raw XSpace). ``processes`` > 1
     analyses in forked processes: for the command line, never inside a kernel.
+    """
+    return resolve(source, name=name, keep_raw=keep_raw, processes=processes).profile
+
+
+def resolve(source, name: str = "", keep_raw: bool = True, processes: int = 1) -> Loaded:
+    """Like ``load``, with the run id and the note to show once (see ``Loaded``).
+
+    A path wins over a stored run; SOURCE is looked up in the store (run id, run name,
+    unique id prefix) only if no such path exists and it does not look like a path
+    (no path separator, no ``.pb`` or ``.tftrace`` ending).
     """
     from . import runfile
     from .analysis import analyze_bytes
 
     source = os.fspath(source)
     if os.path.isdir(source):
-        return analyze_bytes(read_xplanes(xplane_files(source)), name=name, source=source, keep_raw=keep_raw,
-                             processes=processes)
+        return Loaded(analyze_bytes(read_xplanes(xplane_files(source)), name=name, source=source,
+                                    keep_raw=keep_raw, processes=processes), None, "")
     if os.path.isfile(source):
         if runfile.is_run_file(source):
-            return runfile.load(source, with_xspaces=keep_raw)
-        return analyze_bytes(read_xplanes([source]), name=name or host_of(source), source=source, keep_raw=keep_raw,
-                             processes=processes)
-    if os.sep not in source and not source.endswith((".pb", runfile.SUFFIX)):
+            return Loaded(runfile.load(source, with_xspaces=keep_raw), None, "")
+        return Loaded(analyze_bytes(read_xplanes([source]), name=name or host_of(source), source=source,
+                                    keep_raw=keep_raw, processes=processes), None, "")
+    if _may_be_run(source):
         from .store import Store
-        run = Store().find(source)
+        run = Store().resolve(source)
         if run is not None:
-            return runfile.load(run, with_xspaces=keep_raw)
-    raise SourceError(f"{source}: no such file, directory or run id")
+            return Loaded(runfile.load(run.path, with_xspaces=keep_raw), run.run_id, run.note)
+    raise SourceError(f"{source}: no such file, directory, run id or run name")
+
+
+def _may_be_run(source: str) -> bool:
+    """Whether SOURCE may name a stored run rather than a path."""
+    from .runfile import SUFFIX
+
+    seps = {os.sep, os.altsep} - {None}
+    return bool(source) and not any(sep in source for sep in seps) and not source.endswith((".pb", SUFFIX))

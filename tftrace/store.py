@@ -1,7 +1,8 @@
 """Run history: an SQLite index (WAL) plus one run file per run under TFTRACE_HOME.
 
 TFTRACE_HOME defaults to ``<jupyter data dir>/tftrace``. Run ids are short, sortable
-and unique: ``YYYYmmdd-HHMMSS-xxxx``.
+and unique: ``YYYYmmdd-HHMMSS-xxxx``. A run is found by its id, its name (several runs
+may share one: the newest wins) or a unique id prefix (``Store.resolve``).
 """
 
 from __future__ import annotations
@@ -10,8 +11,13 @@ import datetime as _dt
 import os
 import secrets
 import sqlite3
+from collections import namedtuple
 
 from .errors import StoreError
+
+# A resolved run: its file, its id, and a one-line note for the user ("" if none).
+# collections' namedtuple: typing's NamedTuple would import typing (~3 ms) into every command.
+Match = namedtuple("Match", "path run_id note")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -73,16 +79,51 @@ class Store:
             db.row_factory = sqlite3.Row
             return [dict(r) for r in db.execute("SELECT * FROM runs ORDER BY rowid DESC")]
 
-    def find(self, run_id: str) -> str | None:
-        """The run file of a run id (or of a unique id prefix), None if unknown."""
+    def find(self, ref: str) -> str | None:
+        """The run file of a run id, run name or unique id prefix (see ``resolve``), None if unknown."""
+        match = self.resolve(ref)
+        return match.path if match else None
+
+    def resolve(self, ref: str) -> Match | None:
+        """The run REF names, None if none does.
+
+        An exact run id first, then a run name (the newest run of that name, by
+        insertion order), then a unique id prefix, matched literally (``%`` and ``_``
+        are plain characters). An ambiguous prefix raises StoreError.
+        """
+        if not ref:
+            return None
         with self._connect() as db:
-            rows = db.execute("SELECT id, path FROM runs WHERE id LIKE ? ORDER BY id", (run_id + "%",)).fetchall()
-        exact = [r for r in rows if r[0] == run_id]
-        if exact:
-            return exact[0][1]
-        if len(rows) > 1:
-            raise StoreError(f"run id {run_id!r} is ambiguous: {', '.join(r[0] for r in rows[:5])}")
-        return rows[0][1] if rows else None
+            return _exact_id(db, ref) or _newest_named(db, ref) or _unique_prefix(db, ref)
+
+
+def _exact_id(db, ref: str) -> Match | None:
+    row = db.execute("SELECT path, id FROM runs WHERE id = ?", (ref,)).fetchone()
+    return Match(row[0], row[1], "") if row else None
+
+
+def _newest_named(db, name: str) -> Match | None:
+    """The newest run named NAME (by rowid), its note saying how many share the name."""
+    rows = db.execute("SELECT path, id FROM runs WHERE name = ? ORDER BY rowid DESC", (name,)).fetchall()
+    return Match(rows[0][0], rows[0][1], _shared_name_note(name, [r[1] for r in rows])) if rows else None
+
+
+def _unique_prefix(db, prefix: str) -> Match | None:
+    """The run whose id starts with PREFIX (compared literally, not with LIKE)."""
+    rows = db.execute("SELECT path, id FROM runs WHERE substr(id, 1, length(?)) = ? ORDER BY id LIMIT 6",
+                      (prefix, prefix)).fetchall()
+    if len(rows) > 1:
+        raise StoreError(f"run id {prefix!r} is ambiguous: {', '.join(r[1] for r in rows[:5])}"
+                         + (", ..." if len(rows) > 5 else ""))
+    return Match(rows[0][0], rows[0][1], "") if rows else None
+
+
+def _shared_name_note(name: str, ids: list[str]) -> str:
+    """The one line saying several runs share NAME (ids newest first); "" for one run."""
+    if len(ids) < 2:
+        return ""
+    older = ", ".join(ids[1:4]) + (", ..." if len(ids) > 4 else "")
+    return f"{len(ids)} runs are named {name!r}; using the newest, {ids[0]} (older: {older})"
 
 
 def format_runs(runs: list[dict]) -> str:

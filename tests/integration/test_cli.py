@@ -69,3 +69,29 @@ def test_run_without_output_goes_to_store_and_ls_lists_it(script_run):
     assert result.returncode == 0
     listing = _tftrace("ls", env=env).stdout
     assert "script" in listing
+
+
+def test_stats_and_report_by_run_name_note_shared_names(script_run):
+    from tftrace import load
+    from tftrace.store import Store
+
+    tmp, _, env = script_run
+    home = tmp / "named-home"
+    env = dict(env, TFTRACE_HOME=str(home))
+    profile = load(tmp / "run.tftrace")
+    profile.name = "custom-loop"
+    store = Store(str(home))
+    older = store.add(profile)
+    result = _tftrace("stats", "custom-loop", "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert any(op["type"] == "MatMul" for op in json.loads(result.stdout)["ops"])
+    assert "runs are named" not in result.stderr
+    newest = store.add(profile)
+    result = _tftrace("stats", "custom-loop", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "MatMul" in result.stdout
+    note = f"tftrace: 2 runs are named 'custom-loop'; using the newest, {newest} (older: {older})"
+    assert result.stderr.splitlines().count(note) == 1
+    result = _tftrace("report", "custom-loop", "-o", tmp / "named.html", env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp / "named.html").is_file() and note in result.stderr.splitlines()
