@@ -67,8 +67,11 @@ class TftraceMagics(Magics):
     def _compile(self, cell: str):
         """(code of the cell, code of its last expression or None): like a plain cell,
         a final expression's value becomes the cell's result."""
-        filename = self.shell.compile.cache(cell)
-        tree = ast.parse(cell, filename)
+        # cached under this cell's execution count, with a blank first line for the %%tftrace
+        # line: tracebacks and locations read "Cell In[7], line 3" as in any cell
+        source = "\n" + cell
+        filename = self.shell.compile.cache(source, self.shell.execution_count)
+        tree = ast.parse(source, filename)
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             last = compile(ast.Expression(tree.body.pop().value), filename, "eval")

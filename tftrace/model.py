@@ -34,6 +34,8 @@ class OpStat:
     self_us: float
     host: str = ""
     category: str = "tensorflow"  # tensorflow | dataset | memcpy
+    source: dict = field(default_factory=dict)  # {file, line, cell}: the user line that created the op
+    layer: dict = field(default_factory=dict)  # {name, class}: the Keras layer the op belongs to
 
 
 @dataclass(slots=True)
@@ -74,8 +76,11 @@ class FunctionStat:
     retraces: list = field(default_factory=list)  # [{signature, reason, fix, call}]
     host: str = ""
     mean_us: float = 0.0
-    definition: dict = field(default_factory=dict)  # {file, line}
-    call_sites: list = field(default_factory=list)  # [{file, line, function, calls}]
+    definition: dict = field(default_factory=dict)  # {file, line} (kept for tftrace.stats/1 readers)
+    call_sites: list = field(default_factory=list)  # [{file, line, cell, function, calls}]
+    trace_us: float = 0.0  # time spent tracing (building the graph), measured around TensorFlow's tracing
+    call_us: dict = field(default_factory=dict)  # execution per call without tracing: {n, min, median, p95, max}
+    defined_at: dict = field(default_factory=dict)  # {file, line, cell}; cell like "In [7]" in a notebook
 
 
 @dataclass(slots=True)
@@ -114,6 +119,7 @@ def _getter(cls):
 _FIELD_NAMES: dict = {}
 _GETTERS: dict = {}
 
+_TRANSIENT = ("xspaces", "call_ops")
 _ROW_TYPES = {"devices": Device, "ops": OpStat, "kernels": KernelStat,
               "memcpy": MemcpyStat, "functions": FunctionStat, "steps": Step}
 
@@ -141,11 +147,14 @@ class Profile:
     warnings: list = field(default_factory=list)
     error: str = ""  # the exception the traced code raised, if any
     xspaces: dict = field(default_factory=dict, repr=False)  # host -> XSpace bytes
+    # {call site id: {op name: self us}} measured inside the tf.function calls of a live trace
+    # (analysis -> flame tree; not stored: the flame tree holds what it says)
+    call_ops: dict = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
         out = {"schema": SCHEMA}
         for f in fields(self):
-            if f.name == "xspaces":
+            if f.name in _TRANSIENT:
                 continue
             value = getattr(self, f.name)
             if f.name in _ROW_TYPES:
@@ -157,7 +166,7 @@ class Profile:
     def from_dict(cls, data: dict, xspaces: dict | None = None) -> "Profile":
         kwargs = {}
         for f in fields(cls):
-            if f.name == "xspaces" or f.name not in data:
+            if f.name in _TRANSIENT or f.name not in data:
                 continue
             value = data[f.name]
             row_type = _ROW_TYPES.get(f.name)

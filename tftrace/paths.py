@@ -30,7 +30,28 @@ _LIBRARY = (f"{_SEP}site-packages{_SEP}", f"{_SEP}dist-packages{_SEP}", f"{_SEP}
 
 def is_library(file: str) -> bool:
     """Installed packages, the standard library and frozen modules: not the user's code."""
-    return file.startswith("<frozen") or any(part in file for part in _LIBRARY) or is_tftrace(file) or is_tensorflow(file)
+    return (file.startswith("<frozen") or any(part in file for part in _LIBRARY) or is_tftrace(file)
+            or is_tensorflow(file) or _is_console_script(file))
+
+
+_ENTRY_POINTS = tuple(f"{_TFTRACE}{name}" for name in ("magic.py", "cli.py", "__main__.py"))
+_CAPTURE_MACHINERY = tuple(f"{_TFTRACE}{name}" for name in (
+    f"capture{_SEP}session.py", f"capture{_SEP}profiler.py", f"capture{_SEP}pyspy.py", "display.py",
+    f"analysis{_SEP}", "payload.py", "report.py", "store.py", "runfile.py"))
+
+
+def is_entry_point(file: str) -> bool:
+    """tftrace's entry points (the magic, the command): the user's code runs below them."""
+    return file.endswith(_ENTRY_POINTS) or _is_console_script(file)
+
+
+def _is_console_script(file: str) -> bool:
+    return os.path.basename(file) == "tftrace" and os.path.basename(os.path.dirname(file)) == "bin"
+
+
+def is_capture_machinery(file: str) -> bool:
+    """tftrace starting or stopping the profiler, or analysing and showing the profile."""
+    return any(part in file for part in _CAPTURE_MACHINERY)
 
 
 def is_function_call(frame_file: str, frame_name: str) -> bool:

@@ -173,3 +173,78 @@ def test_without_pyspy_one_warning_and_everything_else(tf, monkeypatch, capsys):
     again = traced(lambda: double(tf.ones((8, 8))), python=True)
     assert [w for w in again.warnings if "py-spy" in w] == warnings  # in every profile ...
     assert capsys.readouterr().err.count("Python stacks are not recorded") == 1  # ... said once
+
+
+def test_keras_model_warmed_up_before_the_trace_has_its_graph(tf):
+    # GIVEN a Keras model whose train function was traced by a fit before the trace (as the quickstart does)
+    import numpy as np
+
+    from tftrace.demos.mlp_digits import build_model
+
+    model = build_model()
+    x, y = np.random.rand(256, 64).astype("float32"), np.random.randint(0, 10, 256)
+    model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+    # WHEN a second fit is profiled
+    profile = traced(lambda: model.fit(x, y, epochs=1, batch_size=32, verbose=0))
+    # THEN its train function's graph is there, no retrace, one MatMul per Dense layer, placed, with times
+    [train] = [f for f in profile.functions if f.name == "multi_step_on_iterator"]
+    assert train.traces == 0 and train.trace_us == 0
+    nodes = [n for n in profile.graph["nodes"] if n["function"] == "multi_step_on_iterator"]
+    dense = {layer.name for layer in model.layers if type(layer).__name__ == "Dense"}
+    forward = [n for n in nodes if n["op"] == "MatMul" and not n["name"].startswith("gradient_tape/")]
+    assert sorted(n["layer"]["name"] for n in forward) == sorted(dense)
+    assert {n["layer"]["class"] for n in forward} == {"Dense"}
+    assert all(n["device"].endswith("CPU:0") and n["placement"] for n in nodes)
+    for name in dense:  # every Dense layer's nodes were measured (Grappler may fuse its MatMul into the Relu)
+        assert sum(n["total_us"] for n in nodes if n["layer"].get("name") == name) > 0, name
+    assert all(n["source"]["file"] == __file__ for n in forward)  # the line whose fit traced it
+    graph_ops = [op for op in profile.ops if op.layer]
+    assert graph_ops and {op.layer["class"] for op in graph_ops} >= {"Dense"}
+
+
+def test_flame_op_values_are_the_measured_op_times(tf, user_module):
+    profile = traced(lambda: user_module.my_user_training_loop(1.0), python=True)
+    per_op: dict = {}
+
+    def walk(node):
+        if node["kind"] == "op":
+            per_op[node["name"]] = per_op.get(node["name"], 0.0) + node["value_us"]
+        for child in node["children"]:
+            walk(child)
+
+    walk(profile.flame)
+    measured = {op.name: op.self_us for op in profile.ops}
+    assert per_op and any("MatMul" in name for name in per_op)
+    for name, value in per_op.items():
+        assert value <= measured[name] * 1.01 + 1e-3, name
+    matmul = next(name for name in per_op if "MatMul" in name)
+    assert per_op[matmul] >= measured[matmul] * 0.99  # all of it ran inside the calls
+
+
+def test_execution_per_call_apart_from_tracing(tf):
+    import statistics
+    import time
+
+    @tf.function
+    def step(a):
+        return tf.reduce_sum(tf.matmul(a, a))
+
+    a = tf.random.normal((64, 64), seed=4)
+
+    def run():
+        step(a)  # traces
+        times = []
+        for _ in range(200):
+            start = time.perf_counter_ns()
+            step(a)
+            times.append(time.perf_counter_ns() - start)
+        return times
+
+    holder = {}
+    profile = traced(lambda: holder.setdefault("times", run()))
+    [row] = [f for f in profile.functions if f.name == "step"]
+    loop_median_us = statistics.median(holder["times"]) / 1e3
+    assert (row.calls, row.traces) == (201, 1) and row.trace_us > 0
+    assert row.call_us["n"] == 200
+    assert loop_median_us / 2 <= row.call_us["median"] <= loop_median_us * 2
+    assert row.call_us["min"] <= row.call_us["median"] <= row.call_us["p95"] <= row.call_us["max"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -48,5 +49,6 @@ def test_retracing_explained_then_fixed(tmp_path, monkeypatch):
     [normalize] = [f for f in before["functions"] if f["name"] == "normalize"]
     assert (normalize["calls"], normalize["traces"], len(normalize["retraces"])) == (6, 4, 3)
     assert "shape (16,) -> (32,)" in normalize["retraces"][2]["reason"]
+    assert re.fullmatch(r"In \[\d+\]", normalize["defined_at"]["cell"])  # defined in a cell, named as IPython does
     [fixed] = [f for f in after["functions"] if f["name"] == "normalize_fixed"]
     assert (fixed["calls"], fixed["traces"], fixed["retraces"]) == (6, 1, [])

@@ -103,18 +103,98 @@ def test_python_top_frames_and_folding_into_tf_function():
     assert [k[0] for k in keys] == ["<module>", "TensorFlow"]
 
 
-def test_flame_hangs_function_ops_below_the_calling_line():
+def _calls_log(n, wall_ns, trace_ns=0, site=("/u/run.py", 5, "loop")):
+    """n calls of ``wall_ns`` each; the first traced for ``trace_ns``."""
+    return [(i * 10 * wall_ns, i * 10 * wall_ns + wall_ns, trace_ns if i == 0 else 0, i == 0 and trace_ns > 0, site)
+            for i in range(n)]
+
+
+def _check_tree(node):
+    """pyinstrument's self_check: children never exceed their parent."""
+    assert sum(c["value_us"] for c in node["children"]) <= node["value_us"] + 1e-9, node["name"]
+    for child in node["children"]:
+        _check_tree(child)
+
+
+def test_flame_function_node_holds_measured_ops_and_named_remainders():
+    # GIVEN two calls of 10 ms from run.py:5, the first tracing for 4 ms, and 3 ms of ops measured inside them
     p = profile_with_ops()
-    records = [{"name": "train_step", "calls": 2, "traces": 1, "total_ns": 1000, "retraces": [],
-                "call_sites": [{"file": "/u/run.py", "line": 5, "function": "loop", "calls": 2}]}]
+    p.call_ops = {0: {"StatefulPartitionedCall/dense/MatMul": 2000.0, "StatefulPartitionedCall/dense/Relu": 1000.0}}
+    records = [{"name": "train_step", "calls": 2, "traces": 1, "total_ns": 20_000_000, "retraces": [],
+                "call_sites": [{"file": "/u/run.py", "line": 5, "function": "loop", "calls": 2}],
+                "calls_log": _calls_log(2, 10_000_000, trace_ns=4_000_000)}]
+    # WHEN the samples (2 x 10 ms inside the call) are merged
     merge_capture(p, {"functions": records, "graphs": [GRAPH], "python": SPEEDSCOPE})
+    # THEN the function node is the measured wall time and its children are measurements or named remainders
     [module] = p.flame["children"]
     loop = next(c for c in module["children"] if c["name"] == "loop")
     [call] = loop["children"]
     assert call["name"] == "tf.function train_step" and call["value_us"] == 20000.0
-    assert [c["name"] for c in call["children"]][:2] == [
-        "StatefulPartitionedCall/gradient_tape/dense/MatMul/MatMul", "StatefulPartitionedCall/dense/MatMul"]
-    assert sum(c["value_us"] for c in call["children"]) <= call["value_us"] + 1e-9
+    children = {c["name"]: (c["kind"], c["value_us"]) for c in call["children"]}
+    assert children == {"StatefulPartitionedCall/dense/MatMul": ("op", 2000.0),
+                        "StatefulPartitionedCall/dense/Relu": ("op", 1000.0),
+                        "tracing / graph building": ("remainder", 4000.0),
+                        "runtime and dispatch": ("remainder", 13000.0)}
+    _check_tree(p.flame)
+
+
+def test_flame_never_scales_ops_and_grows_parents_to_hold_them():
+    # GIVEN ops on parallel threads that add up to more than the calls' wall time
+    p = profile_with_ops()
+    p.call_ops = {0: {"a:MatMul": 30000.0}}
+    records = [{"name": "train_step", "calls": 1, "traces": 0, "total_ns": 20_000_000, "retraces": [],
+                "call_sites": [{"file": "/u/run.py", "line": 5, "function": "loop", "calls": 1}],
+                "calls_log": _calls_log(1, 20_000_000)}]
+    merge_capture(p, {"functions": records, "python": SPEEDSCOPE})
+    [module] = p.flame["children"]
+    loop = next(c for c in module["children"] if c["name"] == "loop")
+    [call] = loop["children"]
+    # THEN the op keeps its 30 ms, the call and its callers are as wide as it is
+    assert [(c["name"], c["value_us"]) for c in call["children"]] == [("a:MatMul", 30000.0)]
+    assert call["value_us"] == 30000.0 and loop["value_us"] >= 30000.0 and p.flame["value_us"] >= 30000.0
+    _check_tree(p.flame)
+
+
+def test_flame_hangs_unsampled_call_sites_under_the_root():
+    p = profile_with_ops()
+    p.call_ops = {0: {"x": 5.0}}
+    records = [{"name": "tiny", "calls": 1, "traces": 0, "total_ns": 8000, "retraces": [],
+                "call_sites": [{"file": "/u/other.py", "line": 2, "function": "f", "calls": 1}],
+                "calls_log": _calls_log(1, 8000, site=("/u/other.py", 2, "f"))}]
+    merge_capture(p, {"functions": records, "python": SPEEDSCOPE})
+    tiny = next(c for c in p.flame["children"] if c["name"] == "tf.function tiny")
+    assert (tiny["file"], tiny["line"], tiny["value_us"]) == ("/u/other.py", 2, 8.0)
+    assert {c["name"]: c["value_us"] for c in tiny["children"]} == {"x": 5.0, "runtime and dispatch": 3.0}
+
+
+def test_flame_starts_at_the_users_cell_and_drops_tftrace_start_and_stop():
+    kernel = {"name": "run_forever", "file": "/v/lib/python3.11/site-packages/ipykernel/kernelapp.py", "line": 1}
+    asyncio = {"name": "_run_once", "file": "/usr/lib/python3.11/asyncio/base_events.py", "line": 1}
+    magic = {"name": "_cell", "file": "/v/site-packages/tftrace/magic.py", "line": 60}
+    outer_cell = {"name": "<module>", "file": "/tmp/ipykernel_1/111.py", "line": 1}
+    body = {"name": "<module>", "file": "/tmp/ipykernel_1/222.py", "line": 3}
+    stop = {"name": "__exit__", "file": "/v/site-packages/tftrace/capture/session.py", "line": 130}
+    frames = [kernel, asyncio, outer_cell, magic, body, stop]
+    doc = {"shared": {"frames": frames}, "profiles": [{"unit": "seconds", "weights": [0.01, 0.01],
+                                                       "samples": [[0, 1, 2, 3, 4], [0, 1, 2, 3, 4, 5]]}]}
+    p = profile_with_ops()
+    merge_capture(p, {"python": doc, "cells": {"/tmp/ipykernel_1/222.py": "In [7]"}})
+    [cell] = p.flame["children"]
+    assert (cell["name"], cell["cell"], cell["value_us"]) == ("In [7]", "In [7]", 10000.0)
+    assert p.flame["value_us"] == 10000.0  # the sample in tftrace's own stop is gone
+
+
+def test_function_rows_separate_tracing_from_execution():
+    p = profile_with_ops()
+    log = [(0, 50_000_000, 40_000_000, True, ("/u/a.py", 9, "f"))] + [
+        (i, i + us * 1000, 0, False, ("/u/a.py", 9, "f")) for i, us in enumerate([3, 1, 2, 5, 4], 1)]
+    record = {"name": "train_step", "calls": 6, "traces": 1, "total_ns": 65_000_000, "retraces": [],
+              "definition": {"file": "/tmp/ipykernel_1/222.py", "line": 3}, "call_sites": [], "calls_log": log}
+    merge_capture(p, {"functions": [record], "cells": {"/tmp/ipykernel_1/222.py": "In [7]"}})
+    [f] = p.functions
+    assert f.trace_us == 40000.0
+    assert f.call_us == {"n": 5, "min": 1.0, "median": 3.0, "p95": 5.0, "max": 5.0}
+    assert f.defined_at == {"file": "/tmp/ipykernel_1/222.py", "line": 3, "cell": "In [7]"}
 
 
 def test_cross_device_copies_from_partition_graphs_are_audited():

@@ -52,11 +52,13 @@ def _warnings(space: Space, host: str, profile: Profile) -> list[str]:
     return out
 
 
-def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1) -> Profile:
+def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
+            site_of_call: dict | None = None) -> Profile:
     """Build a Profile from {host: Space}; raise EmptyProfileError if no events at all.
 
     ``processes`` > 1 shares the work among forked processes (command line only: see
-    ``parallel``); the Profile is the same either way.
+    ``parallel``); the Profile is the same either way. ``site_of_call`` ({(function,
+    call number): call site id}, from the hooks) fills ``Profile.call_ops``.
     """
     profile = Profile(name=name, source=source)
     labels = _host_labels(spaces)
@@ -64,7 +66,7 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1) 
     for host, space in zip(labels, spaces):
         for plane in space.planes:
             plane.hostname = host
-    pieces = Pieces(spaces)
+    pieces = Pieces(spaces, site_of_call)
     results = map_balanced(pieces.run, pieces.keys, pieces.weights, processes)
     span_ps = 0
     for s, (host, space) in enumerate(zip(labels, spaces)):
@@ -75,6 +77,10 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1) 
         profile.memcpy += rows["memcpy"]
         profile.functions += rows["functions"]
         profile.steps += rows["steps"]
+        for site, ops in rows["call_ops"].items():
+            mine = profile.call_ops.setdefault(site, {})
+            for op, us in ops.items():
+                mine[op] = mine.get(op, 0.0) + us
         profile.devices += _devices(space, host)
         profile.warnings += _warnings(space, host, profile)
         span_ps = max(span_ps, rows["span_ps"])
@@ -98,6 +104,15 @@ def _host_labels(spaces: dict) -> list[str]:
     return [f"{name} ({key})" if name != key else name for name, key in zip(names, spaces)]
 
 
+def call_sites(capture: dict | None) -> dict:
+    """{(function, call number): call site id} of a live trace's hook records."""
+    if not capture:
+        return {}
+    from .call_windows import site_table
+
+    return site_table(capture.get("functions", []))[1]
+
+
 def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict | None = None,
                   keep_raw: bool = True, processes: int = 1) -> Profile:
     """Same as ``analyze`` from raw XSpace bytes {host: bytes}; keeps the bytes on the Profile
@@ -111,7 +126,7 @@ def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict |
     if not keep_raw:
         blobs.clear()
         raw.clear()
-    profile = analyze(spaces, name=name, source=source, processes=processes)
+    profile = analyze(spaces, name=name, source=source, processes=processes, site_of_call=call_sites(capture))
     for space in spaces.values():
         space.release()
     profile.xspaces = raw

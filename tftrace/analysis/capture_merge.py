@@ -1,19 +1,21 @@
 """Join what the hooks captured with what the profiler measured.
 
 Hook records (plain dicts from ``capture``) complete the Profile: tf.function rows
-get exact calls, traces and retrace causes; graphs from RunMetadata give every op
-its function and device; GradientTape passes get forward/backward time; py-spy
-samples become the Python part of the flame tree, with each tf.function's ops and
-GPU kernels hung below the line that called it.
+get exact calls, traces, retrace causes, tracing time apart from execution time per
+call; graphs (RunMetadata's, or the FuncGraphs of functions traced before the trace)
+give every op its function, device, creating line and Keras layer; GradientTape
+passes get forward/backward time; py-spy samples become the Python part of the flame
+tree (``flame``). Every location names the notebook cell it is in, when it is in one.
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 from ..model import FunctionStat
 from . import python_stacks
+from .flame import flame_tree
+from .locations import locate
 
 _CALL_PREFIX = re.compile(r"^(Stateful)?PartitionedCall(_\d+)?/")
 _OPTIMIZER = re.compile(r"(^|/)(adam|adamw|sgd|rmsprop|adagrad|adadelta|adamax|nadam|ftrl|lion|optimizer)(_\d+)?/",
@@ -30,7 +32,7 @@ def strip_call_prefix(op_name: str) -> str:
         op_name = stripped
 
 
-def merge_functions(profile, records: list[dict]) -> None:
+def merge_functions(profile, records: list[dict], cells: dict) -> None:
     by_name = {f.name: f for f in profile.functions}
     for r in records:
         row = by_name.get(r["name"])
@@ -44,7 +46,32 @@ def merge_functions(profile, records: list[dict]) -> None:
         row.mean_us = round(row.total_us / row.calls, 3) if row.calls else 0.0
         row.retraces = [{k: v for k, v in rt.items() if k != "kinds"} for rt in r["retraces"]]
         row.definition = r.get("definition", {})
-        row.call_sites = r.get("call_sites", [])
+        row.defined_at = locate(row.definition, cells)
+        row.call_sites = [{**s, "cell": locate(s, cells).get("cell")} for s in r.get("call_sites", [])]
+        row.trace_us, row.call_us = call_times(r.get("calls_log", []))
+
+
+def call_times(calls_log: list) -> tuple[float, dict]:
+    """(tracing us, execution per call {n, min, median, p95, max} in us) from the hooks' call log.
+
+    Execution is the wall time of the calls that did not trace; when every call traced,
+    each call's wall time less its measured tracing."""
+    trace_ns = sum(entry[2] for entry in calls_log)
+    plain = [end - start for start, end, _, traced, _ in calls_log if not traced]
+    if not plain:
+        plain = [max(end - start - t, 0) for start, end, t, _, _ in calls_log]
+    return round(trace_ns / 1e3, 3), distribution_us(plain)
+
+
+def distribution_us(values_ns: list) -> dict:
+    if not values_ns:
+        return {}
+    ordered = sorted(values_ns)
+    n = len(ordered)
+    middle = (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
+    p95 = ordered[max(0, -(-95 * n // 100) - 1)]  # nearest rank
+    return {"n": n, "min": ordered[0] / 1e3, "median": round(middle / 1e3, 3), "p95": p95 / 1e3,
+            "max": ordered[-1] / 1e3}
 
 
 def node_functions(graphs: list[dict]) -> dict:
@@ -61,26 +88,61 @@ def op_function(op_name: str, nodes: dict) -> str | None:
     return nodes.get(strip_call_prefix(op_name))
 
 
-def graph_nodes(profile, graphs: list[dict]) -> list[dict]:
-    """Partition-graph nodes with device, measured time (host and device ops) and GPU kernels."""
+def graph_nodes(profile, graphs: list[dict], cells: dict) -> list[dict]:
+    """Graph nodes with device, measured time (host and device ops), GPU kernels, creating
+    line and layer. Nodes of FuncGraphs (no runtime placement) are placed where the
+    profiler saw them run."""
     times: dict = {}
+    ran_on: dict = {}
     for op in profile.ops:
         if op.mode == "graph":
             key = strip_call_prefix(op.name)
             times[key] = times.get(key, 0.0) + op.self_us
+            ran_on.setdefault(key, op.device)
     kernels: dict = {}
     for k in profile.kernels:
-        kernels.setdefault(strip_call_prefix(k.op), []).append(k.name)
+        kernels.setdefault(strip_call_prefix(k.op), []).append(k)
+    only_cpu = not any(d.kind == "gpu" for d in profile.devices)
     out = []
     for g in graphs:
         for part in g["partitions"]:
             for node in part:
                 key = strip_call_prefix(node["name"])
+                node["source"] = locate(node.get("source"), cells)
+                if node.get("placement") != "runtime" and g.get("origin") == "func_graph":
+                    _place(node, kernels.get(key), ran_on.get(key), only_cpu)
                 out.append({"name": node["name"], "op": node["op"], "device": node["device"],
                             "function": g["function"], "total_us": round(times.get(key, 0.0), 3),
-                            "kernels": sorted(set(kernels.get(key, []))), "dtype": node.get("dtype", ""),
-                            "shapes": node.get("shapes", [])})
+                            "kernels": sorted({k.name for k in kernels.get(key, [])}), "dtype": node.get("dtype", ""),
+                            "shapes": node.get("shapes", []), "placement": node.get("placement") or "runtime",
+                            "source": node["source"], "layer": node.get("layer", {})})
     return out
+
+
+def _place(node: dict, kernels, measured_device, only_cpu: bool) -> None:
+    """Where a FuncGraph node ran: its GPU kernels' device, else the host if the profiler saw
+    it there, else the only device there is; else the device it asked for."""
+    if kernels:
+        node["device"], node["placement"] = kernels[0].device, "measured"
+    elif measured_device:
+        node["device"], node["placement"] = "/device:CPU:0", "measured"
+    elif only_cpu:
+        node["device"], node["placement"] = "/device:CPU:0", "only device"
+
+
+def op_sources(profile, graphs: list[dict]) -> None:
+    """Each graph op's creating line and Keras layer, from the graph node of the same name."""
+    known: dict = {}
+    for g in graphs:
+        for part in g["partitions"] + [g.get("pre", [])]:
+            for node in part:
+                if node.get("source") or node.get("layer"):
+                    known.setdefault(strip_call_prefix(node["name"]), node)
+    for op in profile.ops:
+        node = known.get(strip_call_prefix(op.name))
+        if node is not None and op.mode == "graph":
+            op.source = node.get("source") or {}
+            op.layer = node.get("layer") or {}
 
 
 def _device_kind(device: str) -> str:
@@ -157,70 +219,27 @@ def eager_tapes(records: list[dict]) -> list[dict]:
     return out
 
 
-def _freeze(node: dict) -> dict:
-    """Children dicts -> lists, largest first; times floored to the nanosecond, which keeps
-    every node's children within it (floor(a) + floor(b) <= floor(a + b))."""
-    children = sorted(node["children"].values(), key=lambda c: -c["value_us"])
-    return {**node, "value_us": math.floor(node["value_us"] * 1000) / 1000,
-            "children": [_freeze(c) for c in children]}
-
-
-def _attach_ops(tree: dict, profile, nodes_to_function: dict) -> None:
-    """Hang each tf.function's ops (and their kernels) below its flame node, time-weighted."""
-    ops_by_function: dict = {}
-    graph_ops = [op for op in profile.ops if op.mode == "graph" and op.device.startswith("/host")]
-    single = [f.name for f in profile.functions]
-    for op in graph_ops:
-        function = op_function(op.name, nodes_to_function) or (single[0] if len(single) == 1 else None)
-        if function is not None:
-            ops_by_function.setdefault(function, []).append(op)
-    kernels_by_op: dict = {}
-    for k in profile.kernels:
-        kernels_by_op.setdefault(k.op, []).append(k)
-
-    def visit(node):
-        if node["kind"] == "function":
-            ops = ops_by_function.get(node["name"][len("tf.function "):], [])
-            total = sum(op.self_us for op in ops)
-            for op in sorted(ops, key=lambda o: -o.self_us)[:200]:
-                share = node["value_us"] * op.self_us / total if total else 0.0
-                child = {"name": op.name, "kind": "op", "file": "", "line": 0, "value_us": share,
-                         "measured_us": op.self_us, "type": op.type, "device": op.device, "children": {}}
-                kernels = kernels_by_op.get(strip_call_prefix(op.name), [])
-                kernel_total = sum(k.total_us for k in kernels)
-                for k in kernels:
-                    child["children"][k.name] = {"name": k.name, "kind": "kernel", "file": "", "line": 0,
-                                                 "value_us": share * k.total_us / kernel_total if kernel_total else 0.0,
-                                                 "measured_us": k.total_us, "children": {}}
-                node["children"][("op", op.name)] = child
-        for child in list(node["children"].values()):
-            visit(child)
-
-    visit(tree)
-
-
-def merge_python(profile, doc: dict | None, function_records: list[dict], nodes_to_function: dict) -> None:
+def merge_python(profile, doc: dict | None, function_records: list[dict], cells: dict) -> None:
     if not doc:
         return
     profile.python = python_stacks.top_frames(doc)
-    sites = {}
-    for r in function_records:
-        for s in r.get("call_sites", []):
-            sites[(s["file"], s["line"])] = r["name"]
-    tree = python_stacks.frame_tree(doc, sites)
-    _attach_ops(tree, profile, nodes_to_function)
-    profile.flame = _freeze(tree)
+    for frame in profile.python.get("top", []):
+        frame["cell"] = locate(frame, cells).get("cell")
+    profile.flame = flame_tree(doc, function_records, profile.call_ops, cells, profile.ops)
 
 
 def merge_capture(profile, capture: dict) -> None:
-    """Fold capture records ({functions, tapes, graphs, python, warnings}) into the profile."""
+    """Fold capture records ({functions, tapes, graphs, python, cells, warnings}) into the profile."""
     functions = capture.get("functions", [])
     graphs = capture.get("graphs", [])
-    merge_functions(profile, functions)
+    cells = capture.get("cells", {})
+    merge_functions(profile, functions, cells)
     nodes_to_function = node_functions(graphs)
     copies = graph_copies(graphs)
-    profile.graph = {"nodes": graph_nodes(profile, graphs), "functions": graphs, "copies": copies}
+    nodes = graph_nodes(profile, graphs, cells)
+    op_sources(profile, graphs)
+    profile.graph = {"nodes": nodes, "functions": graphs, "copies": copies}
     profile.tapes = eager_tapes(capture.get("tapes", [])) + graph_tapes(profile, nodes_to_function)
-    merge_python(profile, capture.get("python"), functions, nodes_to_function)
+    merge_python(profile, capture.get("python"), functions, cells)
     profile.warnings += (list(capture.get("warnings", [])) + placement_warnings(profile, profile.graph["nodes"])
                          + copy_warnings(profile, copies))

@@ -13,6 +13,7 @@ from itertools import compress, count as counter
 from ..model import OpStat
 from . import names, nesting
 from .aggregate import ps_to_us, sum_by_key
+from .call_windows import window_sums
 
 _OP_CATEGORIES = {names.TENSORFLOW, names.DATASET, names.MEMCPY, "jax"}
 
@@ -55,13 +56,16 @@ def _eager_flags(line, events) -> list[int]:
     return [1 if v else 0 for v in line.stat_column(events, "is_eager", 0)]
 
 
-def op_sums(line, is_op: list) -> dict:
-    """One thread's op events: {name index * 2 + is_eager: [count, total ps, self ps]}."""
+def op_sums(line, is_op: list, windows=None) -> tuple[dict, dict]:
+    """One thread's op events: {name index * 2 + is_eager: [count, total ps, self ps]}, and the
+    same per (call site id, key) for the events inside tf.function calls' ``windows`` ({} without)."""
     spans = spans_where(line, is_op)
     events = [i for _, _, i in spans]
     name_index = line.name_index
     keys = [name_index[i] * 2 + eager for i, eager in zip(events, _eager_flags(line, events))]
-    return sum_by_key(keys, [d for _, d, _ in spans], nesting.self_times(spans))
+    self_ps = nesting.self_times(spans)
+    by_window = window_sums(windows, spans, keys, self_ps) if windows else {}
+    return sum_by_key(keys, [d for _, d, _ in spans], self_ps), by_window
 
 
 def op_rows(plane, parsed, sums: dict) -> list[OpStat]:

@@ -12,7 +12,8 @@ from functools import cached_property
 
 from ..model import KernelStat, MemcpyStat, OpStat, row_tuple
 from . import device as gpu
-from .aggregate import merge_sums
+from .aggregate import merge_sums, ps_to_us
+from .call_windows import Windows
 from .eager_ops import EagerNames, eager_rows, eager_sums
 from .functions import function_rows, line_calls, python_markers
 from .host_ops import classify, op_rows, op_sums
@@ -55,9 +56,10 @@ class HostNames:
 class Pieces:
     """The pieces of some XSpaces (one per host) and how to compute each."""
 
-    def __init__(self, spaces: list[Space]):
+    def __init__(self, spaces: list[Space], site_of_call: dict | None = None):
         self.spaces = spaces
         self.hosts = [_host_names(space) for space in spaces]
+        self.windows = [Windows(names.plane if names else None, site_of_call) for names in self.hosts]
         self._correlation: dict = {}
         self.keys: list[tuple] = []  # (space index, plane index, line index or None)
         self.weights: list[int] = []  # estimated microseconds
@@ -78,7 +80,7 @@ class Pieces:
         s, p, n = key
         plane = self.spaces[s].planes[p]
         if n is not None:
-            return self._host_line(plane.lines[n], self.hosts[s])
+            return self._host_line(plane.lines[n], self.hosts[s], self.windows[s])
         out = {"span": _span(plane.lines)}
         if gpu.is_gpu_plane(plane):
             tables = gpu.device_tables(plane, lambda: self.correlation(s))
@@ -87,10 +89,10 @@ class Pieces:
                                                                 for rows in tables)
         return out
 
-    def _host_line(self, line, names: HostNames) -> dict:
+    def _host_line(self, line, names: HostNames, windows: Windows) -> dict:
         out = {"span": _span([line])}
         if not line.derived:
-            out["ops"] = op_sums(line, names.is_op)
+            out["ops"], out["call_ops"] = op_sums(line, names.is_op, windows)
             out["eager"] = eager_sums(line, names.eager)
             out["calls"] = line_calls(line, names.markers)
         return out
@@ -106,12 +108,13 @@ class Pieces:
         """Rows of space ``s`` from all the pieces' results (in piece order)."""
         mine = [r for key, r in zip(self.keys, results) if key[0] == s]
         host = [r for r in mine if "ops" in r]
-        out = {"ops": [], "kernels": [], "memcpy": [], "functions": [], "steps": []}
+        out = {"ops": [], "kernels": [], "memcpy": [], "functions": [], "steps": [], "call_ops": {}}
         names = self.hosts[s]
         if names is not None:
             out["ops"] += op_rows(names.plane, names.parsed, merge_sums(r["ops"] for r in host))
             out["ops"] += eager_rows(names.plane, names.eager, merge_sums(r["eager"] for r in host))
             out["functions"], out["steps"] = function_rows(names.plane, [c for r in host for c in r["calls"]])
+            out["call_ops"] = call_op_times(names.parsed, merge_sums(r["call_ops"] for r in host))
         for r in mine:
             if "kernels" in r:
                 out["kernels"] += [KernelStat(*values) for values in r["kernels"]]
@@ -120,6 +123,18 @@ class Pieces:
         spans = [r["span"] for r in mine if r["span"]]
         out["span_ps"] = max(e for _, e in spans) - min(b for b, _ in spans) if spans else 0
         return out
+
+
+def call_op_times(parsed, sums: dict) -> dict:
+    """{call site id: {op name: self us}}: the graph ops (not tf.data) measured inside each site's calls."""
+    out: dict = {}
+    for (site, key) in sorted(sums):
+        op = parsed[key // 2]
+        if key % 2 or op.category != "tensorflow":
+            continue
+        ops = out.setdefault(site, {})
+        ops[op.name] = ops.get(op.name, 0.0) + ps_to_us(sums[site, key][2])
+    return out
 
 
 def _plane_cost(plane) -> float:

@@ -1,24 +1,42 @@
 """py-spy samples (speedscope JSON) -> top frames and a Python frame tree.
 
-Frames inside TensorFlow and Keras fold into one child of the user frame that
-called them: ``tf.function <name>`` when that line is a known tf.function call site
-(from the hooks) and the stack enters a tf.function, else ``TensorFlow``. tftrace's
-own frames are dropped. Each sample weighs its py-spy interval.
+Each stack starts at the user's code: frames above it (ipykernel, asyncio, IPython,
+runpy, the ``tftrace`` command, the magic) are cut, and samples taken while tftrace
+itself starts or stops the profiler are dropped. Frames inside TensorFlow and Keras
+fold into one child of the user frame that called them: ``tf.function <name>`` when
+that line is a known tf.function call site (from the hooks) and the stack enters a
+tf.function, else ``TensorFlow``. tftrace's own frames are dropped. Each sample
+weighs its py-spy interval.
 """
 
 from __future__ import annotations
 
-from ..paths import is_function_call, is_library, is_tensorflow, is_tftrace
+from ..paths import is_capture_machinery, is_entry_point, is_function_call, is_library, is_tensorflow, is_tftrace
 
 
 def _samples(doc: dict, default_s: float = 0.01):
-    """(stack of frame dicts root-first, weight in seconds) for every sample of every thread."""
+    """(stack of frame dicts root-first from the user's code on, weight in seconds) for every
+    sample of every thread that was in the user's code."""
     frames = doc.get("shared", {}).get("frames", [])
     for prof in doc.get("profiles", []):
         samples = prof.get("samples", [])
         weights = prof.get("weights") if prof.get("unit") == "seconds" else None
         for stack, weight in zip(samples, weights or [default_s] * len(samples)):
-            yield [frames[i] for i in stack if 0 <= i < len(frames)], weight
+            user = user_stack([frames[i] for i in stack if 0 <= i < len(frames)])
+            if user:
+                yield user, weight
+
+
+def user_stack(stack: list) -> list:
+    """The part of a root-first stack from the user's code on; [] for a sample of tftrace's own
+    start/stop or of a thread that never reached the user's code."""
+    if any(is_capture_machinery(f.get("file", "")) for f in stack):
+        return []
+    entry = max((i for i, f in enumerate(stack) if is_entry_point(f.get("file", ""))), default=-1)
+    for i in range(entry + 1, len(stack)):
+        if not is_library(stack[i].get("file", "")):
+            return stack[i:]
+    return []
 
 
 def top_frames(doc: dict, limit: int = 25) -> dict:

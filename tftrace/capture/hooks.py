@@ -3,7 +3,9 @@
 ``FunctionHook`` wraps the ``__call__`` of the class ``tf.function`` returns (so it
 sees Keras' train/predict functions too): per function, calls, traces (tracing count
 before/after), wall time per call, and for every retrace its cause. Each eager call
-is also annotated in the TensorFlow trace. ``TapeHook`` times GradientTape's forward
+is also annotated in the TensorFlow trace. ``TracingTimer`` measures the time spent
+building graphs (TensorFlow's ``_create_concrete_function``, outermost only) so a
+call's tracing is told apart from its execution. ``TapeHook`` times GradientTape's forward
 recording (enter to exit) and backward passes (gradient, jacobian) in eager code.
 Records are plain dicts with ``time.time_ns()`` stamps, the XSpace's clock.
 """
@@ -34,10 +36,60 @@ def _params(python_function) -> tuple:
 
 
 def _definition(python_function) -> dict:
+    import inspect
+
+    try:
+        python_function = inspect.unwrap(python_function)  # autograph and decorators wrap the user's function
+    except ValueError:
+        pass
     code = getattr(python_function, "__code__", None)
     if code is None:
         return {}
     return {"file": code.co_filename, "line": code.co_firstlineno}
+
+
+class TracingTimer:
+    """Wall time spent tracing (graph building) on each thread, outermost traces only."""
+
+    def __init__(self):
+        from tensorflow.python.eager.polymorphic_function import tracing_compilation
+
+        self.module = tracing_compilation
+        self._original = None
+        self._local = threading.local()
+
+    def install(self) -> None:
+        self._original = self.module._create_concrete_function
+        timer = self
+
+        def _create_concrete_function(*args, **kwargs):
+            return timer._timed(args, kwargs)
+
+        _create_concrete_function.__wrapped__ = self._original
+        self.module._create_concrete_function = _create_concrete_function
+
+    def uninstall(self) -> None:
+        if self._original is not None:
+            self.module._create_concrete_function = self._original
+            self._original = None
+
+    def _timed(self, args, kwargs):
+        local = self._local
+        depth = getattr(local, "depth", 0)
+        local.depth = depth + 1
+        start = time.time_ns()
+        try:
+            return self._original(*args, **kwargs)
+        finally:
+            local.depth = depth
+            if depth == 0:
+                local.ns = getattr(local, "ns", 0) + time.time_ns() - start
+
+    def take(self) -> int:
+        """Tracing nanoseconds on this thread since the last ``take``."""
+        ns = getattr(self._local, "ns", 0)
+        self._local.ns = 0
+        return ns
 
 
 class FunctionHook:
@@ -46,6 +98,7 @@ class FunctionHook:
         self.cls = type(tf.function(lambda: None))
         self.records: dict = {}  # id(Function) -> record
         self.graphs = graphs  # a GraphCollector, or None
+        self.tracing = TracingTimer()
         self._original = None
         self._lock = threading.Lock()
 
@@ -58,8 +111,10 @@ class FunctionHook:
 
         __call__.__wrapped__ = self._original
         self.cls.__call__ = __call__
+        self.tracing.install()
 
     def uninstall(self) -> None:
+        self.tracing.uninstall()
         if self._original is not None:
             self.cls.__call__ = self._original
             self._original = None
@@ -73,7 +128,7 @@ class FunctionHook:
             record = {"name": str(name), "definition": _definition(python_function), "params": _params(python_function),
                       "calls": 0,
                       "traced_calls": 0, "traces": 0, "total_ns": 0, "retraces": [],
-                      "signatures": [], "call_sites": {}, "_function": function}
+                      "signatures": [], "call_sites": {}, "calls_log": [], "_function": function}
             self.records[key] = record
         return record
 
@@ -91,12 +146,14 @@ class FunctionHook:
                 self._finish(record, function, args, kwargs, False, traced, 0, 0, None)
         if self.graphs is not None:
             self.graphs.start()
+        self.tracing.take()
         start = time.time_ns()
         try:
             with tf.profiler.experimental.Trace("tftrace.call", function=record["name"], call=record["calls"] + 1):
                 return self._original(function, *args, **kwargs)
         finally:
             end = time.time_ns()
+            site["trace_ns"] = self.tracing.take()
             traced = function.experimental_get_tracing_count() - before
             if self.graphs is not None:
                 self.graphs.finish_call(record["name"], traced > 0, record["params"])
@@ -109,6 +166,9 @@ class FunctionHook:
                 record["total_ns"] += end - start
                 key = (site["file"], site["line"], site["function"])
                 record["call_sites"][key] = record["call_sites"].get(key, 0) + 1
+                # (start, end, tracing ns, traced, call site) per call: execution time apart from tracing,
+                # and the window in which the function's ops ran
+                record["calls_log"].append((start, end, site["trace_ns"], traced > 0, key))
             if traced <= 0:
                 return
             sig = signatures.signature(getattr(function, "python_function", lambda *a, **k: None), args, kwargs)

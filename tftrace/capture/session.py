@@ -105,9 +105,26 @@ class Trace:
                 self._profiler.cleanup()
             if self._sampler is not None:
                 capture["python"] = self._sampler.stop()
+        self._describe_functions(capture)
         for name, hook in self._hooks.items():
             capture[name] = hook.results()
         return blobs, capture
+
+    def _describe_functions(self, capture: dict) -> None:
+        """After the profiler stopped: graphs of called functions RunMetadata did not give
+        (traced before the trace), and the notebook cells locations point into."""
+        from .cells import cell_names
+
+        capture["cells"] = cell_names()
+        functions = self._hooks.get("functions")
+        if functions is None:
+            return
+        from .function_graphs import add_called_function_graphs
+
+        try:
+            add_called_function_graphs(list(functions.records.values()), capture.setdefault("graphs", []))
+        except Exception as exc:  # noqa: BLE001 - a graph we cannot read must not lose the profile
+            self._warnings.append(f"the graphs of functions traced before the trace could not be read: {exc}")
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         try:
