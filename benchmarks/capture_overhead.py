@@ -1,7 +1,8 @@
 """Capture overhead: a steady-state training loop timed with no profiler, under the bare
 TensorFlow profiler, and under full tftrace capture (hooks, graphs, py-spy).
 
-All three run in one process on the same warmed-up tf.function, alternated (the
+All three run in one process on the same warmed-up tf.function (traced before any
+trace, so tftrace reads its graph from the FuncGraph at the end of the trace), alternated (the
 order rotating every round) for N rounds; prints the median loop time of each and the ratios
 tftrace / bare profiler (goal <= 1.10) and bare profiler / none.
 
@@ -70,6 +71,8 @@ def run_tftrace(tf, step, steps):
     with tftrace.trace(store=False) as t:
         seconds = loop(step, steps)
     assert t.profile.functions, "tftrace captured nothing"
+    # the step was traced before the trace: its graph comes from its FuncGraph, read after the loop
+    assert any(g["function"] == "train_step" for g in t.profile.graph["functions"]), "no graph for train_step"
     return seconds
 
 

@@ -1,4 +1,9 @@
-"""The ``tftrace stats`` outputs: schema ``tftrace.stats/1`` as JSON, a table, or CSV."""
+"""The ``tftrace stats`` outputs: schema ``tftrace.stats/2`` as JSON, a table, or CSV.
+
+``/2`` keeps every ``/1`` field and adds: per function its tracing time, execution per
+call (min / median / p95 / max) and where it is defined; per op its creating line and
+Keras layer; the captured function graphs; the flame tree of a live trace.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import csv
 import io
 from operator import attrgetter
 
-SCHEMA = "tftrace.stats/1"
+SCHEMA = "tftrace.stats/2"
 _OP_FIELDS = ("name", "type", "device", "mode", "count", "total_us", "self_us", "host")
 _KERNEL_FIELDS = ("name", "op", "device", "count", "total_us", "min_us", "max_us", "grid", "block",
                   "registers", "shared_mem_bytes", "occupancy_pct", "host")
@@ -30,17 +35,46 @@ def stats_dict(profile, top: int | None = None) -> dict:
         "source": profile.source,
         "hosts": list(profile.hosts),
         "devices": [{"name": d.name, "host": d.host, "kind": d.kind, "events": d.events} for d in profile.devices],
-        "ops": _rows(ops, _OP_FIELDS),
+        "ops": [_with_location(row, op) for row, op in zip(_rows(ops, _OP_FIELDS), ops)],
         "kernels": _rows(kernels, _KERNEL_FIELDS),
         "memcpy": [{"device": m.device, "direction": m.direction, "op": m.op, "count": m.count,
                     "bytes": m.bytes, "total_us": _rounded(m.total_us)} for m in profile.memcpy],
-        "functions": [{"name": f.name, "calls": f.calls, "traces": f.traces,
-                       "total_us": _rounded(f.total_us), "retraces": f.retraces} for f in profile.functions],
+        "functions": [_function(f) for f in profile.functions],
         "tapes": list(profile.tapes),
-        "graph": {"nodes": list(profile.graph.get("nodes", []))},
+        "graph": {"nodes": list(profile.graph.get("nodes", [])), "functions": [
+            {"function": g["function"], "nodes": sum(len(p) for p in g.get("partitions", [])),
+             "origin": g.get("origin", "run_metadata")} for g in profile.graph.get("functions", [])]},
+        "flame": _flame(profile.flame) if profile.flame else None,
         "python": dict(profile.python),
         "warnings": list(profile.warnings),
     }
+
+
+def _with_location(row: dict, op) -> dict:
+    if op.source:
+        row["source"] = op.source
+    if op.layer:
+        row["layer"] = op.layer
+    return row
+
+
+def _function(f) -> dict:
+    return {"name": f.name, "calls": f.calls, "traces": f.traces, "total_us": _rounded(f.total_us),
+            "retraces": f.retraces, "trace_us": _rounded(f.trace_us), "call_us": dict(f.call_us),
+            "defined_at": dict(f.defined_at) or None}
+
+
+_FLAME_KINDS = {"root": "python", "tensorflow": "python"}  # sampled Python time, inside TensorFlow or not
+
+
+def _flame(node: dict) -> dict:
+    """{name, kind, value_us, children} (+ file, line, cell where known), kinds python | function | op |
+    kernel | remainder."""
+    out = {"name": node["name"], "kind": _FLAME_KINDS.get(node["kind"], node["kind"]), "value_us": node["value_us"],
+           "children": [_flame(c) for c in node["children"]]}
+    if node.get("file"):
+        out.update(file=node["file"], line=node.get("line", 0), cell=node.get("cell"))
+    return out
 
 
 def to_json_bytes(profile, top: int | None = None) -> bytes:
@@ -86,15 +120,31 @@ def to_table(profile, top: int | None = 20) -> str:
             lines.append(f"{k.total_us:12,.1f} {k.count:7d}  {_ellipsize(k.device, 16):<16} "
                          f"{_ellipsize(k.op or '?', 40):<40} {_ellipsize(k.name, 80)}")
     if profile.functions:
-        lines.append("")
-        lines.append(f"{'total us':>12} {'calls':>7} {'traces':>7}  function")
-        for f in profile.functions:
-            inlined = "  (traced inside another tf.function: no calls of its own)" if f.traces and not f.calls else ""
-            lines.append(f"{f.total_us:12,.1f} {f.calls:7d} {f.traces:7d}  {f.name}{inlined}")
-            for n, retrace in enumerate(f.retraces, 1):
-                lines.append(f"{'':>30}retrace {n}: {retrace['reason']}")
-            if f.retraces and f.retraces[-1].get("fix"):
-                lines.append(f"{'':>30}fix: {f.retraces[-1]['fix']}")
+        lines += [""] + function_table(profile.functions)
     for warning in profile.warnings:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)
+
+
+FUNCTIONS_NOTE = ("tf.functions: a trace builds the graph for a new input signature; the first is expected, "
+                  "each later one is a retrace (cause and fix below). Execution per call excludes tracing.")
+
+
+def function_table(functions) -> list[str]:
+    from .analysis.locations import label
+
+    lines = [FUNCTIONS_NOTE,
+             f"{'calls':>7} {'traces':>6} {'retr':>4} {'trace ms':>9} {'min ms':>8} {'median':>8} {'p95':>8} "
+             f"{'max ms':>8} {'total ms':>9}  function"]
+    for f in functions:
+        calls = f.call_us or {}
+        times = " ".join(f"{calls[k] / 1e3:8.3f}" if k in calls else f"{'-':>8}" for k in ("min", "median", "p95", "max"))
+        where = label(f.defined_at)
+        inlined = "  (traced inside another tf.function: no calls of its own)" if f.traces and not f.calls else ""
+        lines.append(f"{f.calls:7d} {f.traces:6d} {max(f.traces - 1, 0):4d} {f.trace_us / 1e3:9.1f} {times} "
+                     f"{f.total_us / 1e3:9.1f}  {f.name}{f'  ({where})' if where else ''}{inlined}")
+        for n, retrace in enumerate(f.retraces, 1):
+            lines.append(f"{'':>30}retrace {n}: {retrace['reason']}")
+        if f.retraces and f.retraces[-1].get("fix"):
+            lines.append(f"{'':>30}fix: {f.retraces[-1]['fix']}")
+    return lines

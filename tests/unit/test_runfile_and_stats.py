@@ -1,4 +1,4 @@
-"""Run files round-trip; stats JSON follows tftrace.stats/1; the store indexes runs."""
+"""Run files round-trip; stats JSON follows tftrace.stats/2 (every /1 field kept); the store indexes runs."""
 
 import json
 import subprocess
@@ -25,13 +25,49 @@ def test_run_file_round_trip_keeps_tables_and_raw_xspace(profile, tmp_path, gpu_
 
 def test_stats_json_schema(profile):
     data = stats_dict(profile)
-    assert data["schema"] == "tftrace.stats/1"
+    assert data["schema"] == "tftrace.stats/2"
     for key in ("source", "hosts", "devices", "ops", "kernels", "functions", "tapes", "graph", "python", "warnings"):
         assert key in data
     assert set(data["ops"][0]) == {"name", "type", "device", "mode", "count", "total_us", "self_us", "host"}
     assert set(data["kernels"][0]) == {"name", "op", "device", "count", "total_us", "min_us", "max_us", "grid",
                                        "block", "registers", "shared_mem_bytes", "occupancy_pct", "host"}
     assert data["ops"] == sorted(data["ops"], key=lambda o: -o["self_us"])
+
+
+def test_stats_2_adds_function_times_locations_graphs_and_flame(profile):
+    from tftrace.analysis.capture_merge import merge_capture
+
+    live = type(profile).from_dict(profile.to_dict())
+    live.ops = live.ops[:3]
+    live.ops[0].mode = "graph"
+    node = {"name": live.ops[0].name, "op": "MatMul", "device": "", "placement": "", "inputs": [],
+            "source": {"file": "/tmp/ipykernel_1/9.py", "line": 4}, "layer": {"name": "dense", "class": "Dense"}}
+    record = {"name": "step", "calls": 3, "traces": 1, "total_ns": 9_000_000, "retraces": [],
+              "definition": {"file": "/tmp/ipykernel_1/9.py", "line": 2}, "call_sites": [],
+              "calls_log": [(0, 5_000_000, 3_000_000, True, ("/u.py", 1, "f")),
+                            (6_000_000, 8_000_000, 0, False, ("/u.py", 1, "f")),
+                            (9_000_000, 10_000_000, 0, False, ("/u.py", 1, "f"))]}
+    doc = {"shared": {"frames": [{"name": "<module>", "file": "/u.py", "line": 1}]},
+           "profiles": [{"unit": "seconds", "samples": [[0]], "weights": [0.01]}]}
+    merge_capture(live, {"functions": [record], "cells": {"/tmp/ipykernel_1/9.py": "In [3]"},
+                         "graphs": [{"function": "step", "pre": [], "post": [], "partitions": [[node]],
+                                     "origin": "func_graph"}], "python": doc})
+    data = stats_dict(live)
+    [step] = [f for f in data["functions"] if f["name"] == "step"]
+    assert {"name", "calls", "traces", "total_us", "retraces"} <= set(step)  # /1 fields kept
+    assert step["trace_us"] == 3000.0 and step["call_us"]["median"] == 1500.0
+    assert step["defined_at"] == {"file": "/tmp/ipykernel_1/9.py", "line": 2, "cell": "In [3]"}
+    assert data["ops"][0]["source"] == {"file": "/tmp/ipykernel_1/9.py", "line": 4, "cell": "In [3]"}
+    assert data["ops"][0]["layer"] == {"name": "dense", "class": "Dense"}
+    assert data["graph"]["functions"] == [{"function": "step", "nodes": 1, "origin": "func_graph"}]
+
+    def kinds(node):
+        yield node["kind"]
+        for child in node["children"]:
+            yield from kinds(child)
+
+    assert set(kinds(data["flame"])) <= {"python", "function", "op", "kernel", "remainder"}
+    assert stats_dict(profile)["flame"] is None  # no Python samples in a recorded XSpace
 
 
 def test_cli_json_and_csv_agree(gpu_fixture, tmp_path):

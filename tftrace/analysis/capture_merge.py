@@ -98,7 +98,7 @@ def graph_nodes(profile, graphs: list[dict], cells: dict) -> list[dict]:
         if op.mode == "graph":
             key = strip_call_prefix(op.name)
             times[key] = times.get(key, 0.0) + op.self_us
-            ran_on.setdefault(key, op.device)
+            ran_on.setdefault(key, (op.device, op.type))
     kernels: dict = {}
     for k in profile.kernels:
         kernels.setdefault(strip_call_prefix(k.op), []).append(k)
@@ -109,13 +109,16 @@ def graph_nodes(profile, graphs: list[dict], cells: dict) -> list[dict]:
             for node in part:
                 key = strip_call_prefix(node["name"])
                 node["source"] = locate(node.get("source"), cells)
+                device, ran_as = ran_on.get(key, ("", ""))
                 if node.get("placement") != "runtime" and g.get("origin") == "func_graph":
-                    _place(node, kernels.get(key), ran_on.get(key), only_cpu)
+                    _place(node, kernels.get(key), device, only_cpu)
                 out.append({"name": node["name"], "op": node["op"], "device": node["device"],
                             "function": g["function"], "total_us": round(times.get(key, 0.0), 3),
                             "kernels": sorted({k.name for k in kernels.get(key, [])}), "dtype": node.get("dtype", ""),
                             "shapes": node.get("shapes", []), "placement": node.get("placement") or "runtime",
-                            "source": node["source"], "layer": node.get("layer", {})})
+                            "source": node["source"], "layer": node.get("layer", {}),
+                            # the kernel that ran when it is not the node's own op (Grappler fused or rewrote it)
+                            "ran_as": ran_as if ran_as and ran_as != node["op"] else ""})
     return out
 
 
