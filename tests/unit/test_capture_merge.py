@@ -210,3 +210,14 @@ def test_cross_device_copies_from_partition_graphs_are_audited():
     assert p.graph["copies"] == [{"function": "step", "src": cpu, "dst": gpu, "tensors": 2}]
     assert "step: 2 tensor(s) copied CPU->GPU per call" in p.warnings[-2]
     assert p.warnings[-1] == "measured HtoD copies: 4 (4,096 bytes, 12.5 us)"
+
+
+def test_autograph_generated_frames_point_at_the_users_source():
+    generated = "/tmp/__autograph_generated_fileab12.py"
+    frames = [{"name": "<module>", "file": "/u/run.py", "line": 3},
+              {"name": "outer_factory.<locals>.inner_factory.<locals>.tf__step", "file": generated, "line": 14}]
+    doc = {"shared": {"frames": frames}, "profiles": [{"unit": "seconds", "samples": [[0, 1]], "weights": [0.01]}]}
+    p = profile_with_ops()
+    merge_capture(p, {"python": doc, "autograph_lines": {(generated, 14): ("/u/run.py", 8)}})
+    assert ("step", "/u/run.py", 8) in {(f["function"], f["file"], f["line"]) for f in p.python["top"]}
+    assert not any("__autograph_generated" in f["file"] for f in p.python["top"])

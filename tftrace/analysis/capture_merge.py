@@ -222,9 +222,21 @@ def eager_tapes(records: list[dict]) -> list[dict]:
     return out
 
 
-def merge_python(profile, doc: dict | None, function_records: list[dict], cells: dict) -> None:
+def map_autograph_frames(doc: dict, lines: dict) -> None:
+    """Frames in autograph-generated files point at the user's source line instead (``tf__f`` -> ``f``)."""
+    for frame in doc.get("shared", {}).get("frames", []):
+        found = lines.get((frame.get("file"), frame.get("line")))
+        if found is not None:
+            frame["file"], frame["line"] = found
+            name = frame.get("name", "").rsplit(".", 1)[-1]  # outer_factory.<locals>.inner_factory.<locals>.tf__f
+            frame["name"] = name[4:] if name.startswith("tf__") else name
+
+
+def merge_python(profile, doc: dict | None, function_records: list[dict], cells: dict,
+                 autograph_lines: dict | None = None) -> None:
     if not doc:
         return
+    map_autograph_frames(doc, autograph_lines or {})
     profile.python = python_stacks.top_frames(doc)
     for frame in profile.python.get("top", []):
         frame["cell"] = locate(frame, cells).get("cell")
@@ -243,6 +255,6 @@ def merge_capture(profile, capture: dict) -> None:
     op_sources(profile, graphs)
     profile.graph = {"nodes": nodes, "functions": graphs, "copies": copies}
     profile.tapes = eager_tapes(capture.get("tapes", [])) + graph_tapes(profile, nodes_to_function)
-    merge_python(profile, capture.get("python"), functions, cells)
+    merge_python(profile, capture.get("python"), functions, cells, capture.get("autograph_lines"))
     profile.warnings += (list(capture.get("warnings", [])) + placement_warnings(profile, profile.graph["nodes"])
                          + copy_warnings(profile, copies))

@@ -113,9 +113,11 @@ class Trace:
     def _describe_functions(self, capture: dict) -> None:
         """After the profiler stopped: graphs of called functions RunMetadata did not give
         (traced before the trace), and the notebook cells locations point into."""
+        from .autograph_lines import autograph_lines
         from .cells import cell_names
 
         capture["cells"] = cell_names()
+        capture["autograph_lines"] = autograph_lines()
         functions = self._hooks.get("functions")
         if functions is None:
             return
