@@ -5,6 +5,11 @@ table; the timeline is binary columns (lane uint16, start-delta uint32 ns per la
 duration uint32 ns, name int32), gzip-compressed and base64-encoded, decoded in the
 browser with DecompressionStream. ``max_events`` bounds the timeline for notebook
 outputs: the longest events are kept and the rest counted as dropped.
+
+Code locations travel as {file, line, cell} (cell "In [7]" for a notebook cell) and read
+"In [7], line 3" or "file.py:12" (``location_label``): the ops table has them as columns
+(``source`` label, ``source_file``, ``source_line``, ``source_cell``; ``layer`` "dense_1
+(Dense)"), graph nodes and flame nodes carry them, functions have ``defined_at``.
 """
 
 from __future__ import annotations
@@ -52,9 +57,41 @@ def _table(rows, strings: Strings, text: tuple, numbers: tuple) -> dict:
     return {"count": len(rows), "text": list(text), "columns": columns}
 
 
+def location_label(loc) -> str:
+    """A user line as people read it: "In [7], line 3" in a notebook cell, else "file.py:12"."""
+    if not loc:
+        return ""
+    line = int(loc.get("line") or 0)
+    if loc.get("cell"):
+        return f"{loc['cell']}, line {line}" if line else str(loc["cell"])
+    file = str(loc.get("file") or "")
+    if not file:
+        return ""
+    base = file.replace("\\", "/").rsplit("/", 1)[-1] or file
+    return f"{base}:{line}" if line else base
+
+
+def layer_label(layer) -> str:
+    """A Keras layer as "dense_1 (Dense)"."""
+    if not layer or not layer.get("name"):
+        return ""
+    return f"{layer['name']} ({layer['class']})" if layer.get("class") else str(layer["name"])
+
+
 def _ops(profile, strings, limit=None):
-    return _table(profile.ops[:limit], strings, ("name", "type", "device", "mode", "category"),
-                  ("count", "total_us", "self_us"))
+    """Op rows; ``source`` is the label of the user line that created the op (``source_file``,
+    ``source_line``, ``source_cell`` hold its parts, for the tooltip and the link to the cell)."""
+    rows = profile.ops[:limit]
+    table = _table(rows, strings, ("name", "type", "device", "mode", "category"), ("count", "total_us", "self_us"))
+    sources = [op.source or {} for op in rows]
+    columns = table["columns"]
+    columns["source"] = strings.ids(location_label(s) for s in sources)
+    columns["source_file"] = strings.ids(str(s.get("file") or "") for s in sources)
+    columns["source_cell"] = strings.ids(str(s.get("cell") or "") for s in sources)
+    columns["source_line"] = [int(s.get("line") or 0) for s in sources]
+    columns["layer"] = strings.ids(layer_label(op.layer) for op in rows)
+    table["text"] += ["source", "source_file", "source_cell", "layer"]
+    return table
 
 
 def _kernels(profile, strings, limit=None):
@@ -66,7 +103,12 @@ def _edge_source(name: str) -> str:
     return _CONTROL.sub("", name).split(":", 1)[0]
 
 
+_NODE_EXTRAS = ("source", "layer", "placement")  # {file, line, cell}, {name, class}, runtime|measured|requested
+
+
 def _graphs(profile) -> list[dict]:
+    """Each function's partition-graph nodes (name, op, device, time, kernels, dtype, shapes and,
+    where known, the user line that made it, its Keras layer and how its device is known) and edges."""
     times = {(n["function"], n["name"]): n for n in profile.graph.get("nodes", [])}
     out = []
     for g in profile.graph.get("functions", []):
@@ -81,6 +123,10 @@ def _graphs(profile) -> list[dict]:
                               "us": joined.get("total_us", 0.0), "kernels": joined.get("kernels", []),
                               "dtype": node.get("dtype", ""), "shapes": node.get("shapes", []),
                               "inputs": node.get("inputs", [])})
+                for key in _NODE_EXTRAS:
+                    value = joined.get(key) or node.get(key)
+                    if value:
+                        nodes[-1][key] = value
         for i, node in enumerate(nodes):
             for source in node.pop("inputs"):
                 j = index.get(_edge_source(source))
@@ -91,10 +137,16 @@ def _graphs(profile) -> list[dict]:
 
 
 def _compact_tree(node: dict, strings: Strings) -> list:
-    """[name id, kind id, value_us, measured_us, children, file id, line]; names interned."""
-    return [strings.id(node["name"]), strings.id(node["kind"]), node["value_us"],
-            node.get("measured_us", node["value_us"]), [_compact_tree(c, strings) for c in node["children"]],
-            strings.id(node.get("file", "")), node.get("line", 0)]
+    """[name id, kind id, value_us, 0, children, file id, line, cell id, device id, calls]; strings interned.
+
+    Every value is a measurement (remainder nodes name what is left of their parent). Slot 3
+    held a separate measured time in older payloads: it is kept (as 0) so their layout stays
+    the same, and readers ignore it. Appended since: the cell ("In [7]", "" outside
+    notebooks), the device of an op node and the calls of a function node (0 if unknown)."""
+    return [strings.id(node["name"]), strings.id(node["kind"]), node["value_us"], 0,
+            [_compact_tree(c, strings) for c in node["children"]],
+            strings.id(node.get("file") or ""), node.get("line") or 0, strings.id(node.get("cell") or ""),
+            strings.id(node.get("device") or ""), node.get("calls") or 0]
 
 
 def ops_tree(profile, limit: int | None = None) -> dict:
@@ -110,7 +162,9 @@ def ops_tree(profile, limit: int | None = None) -> dict:
             device = by_device[op.device] = {"name": op.device, "kind": "device", "value_us": 0.0, "children": {}}
         group = device["children"].setdefault(op.type, {"name": op.type, "kind": "type", "value_us": 0.0,
                                                          "children": []})
-        leaf = {"name": op.name, "kind": "op", "value_us": op.self_us, "children": [
+        source = op.source or {}
+        leaf = {"name": op.name, "kind": "op", "value_us": op.self_us, "file": source.get("file") or "",
+                "line": source.get("line") or 0, "cell": source.get("cell") or "", "children": [
             {"name": k.name, "kind": "kernel", "value_us": k.total_us, "children": []}
             for k in kernels.get((op.device, op.name), [])]}
         group["children"].append(leaf)

@@ -130,6 +130,13 @@ FUNCTIONS_NOTE = ("tf.functions: a trace builds the graph for a new input signat
                   "each later one is a retrace (cause and fix below). Execution per call excludes tracing.")
 
 
+def retrace_count(f) -> int:
+    """Calls that traced again after the first call that traced (one recorded cause each). Not
+    traces - 1: a function that creates variables traces twice on its first call. A function only
+    traced inside another has no calls and no causes: traces - 1 there."""
+    return len(f.retraces) if f.calls else max(f.traces - 1, 0)
+
+
 def function_table(functions) -> list[str]:
     from .analysis.locations import label
 
@@ -141,7 +148,7 @@ def function_table(functions) -> list[str]:
         times = " ".join(f"{calls[k] / 1e3:8.3f}" if k in calls else f"{'-':>8}" for k in ("min", "median", "p95", "max"))
         where = label(f.defined_at)
         inlined = "  (traced inside another tf.function: no calls of its own)" if f.traces and not f.calls else ""
-        lines.append(f"{f.calls:7d} {f.traces:6d} {max(f.traces - 1, 0):4d} {f.trace_us / 1e3:9.1f} {times} "
+        lines.append(f"{f.calls:7d} {f.traces:6d} {retrace_count(f):4d} {f.trace_us / 1e3:9.1f} {times} "
                      f"{f.total_us / 1e3:9.1f}  {f.name}{f'  ({where})' if where else ''}{inlined}")
         for n, retrace in enumerate(f.retraces, 1):
             lines.append(f"{'':>30}retrace {n}: {retrace['reason']}")

@@ -1,8 +1,11 @@
 // Renders every view of one profile into a root element, with tabs and linked selection.
 // Used alike by the HTML report, the notebook output and the JupyterLab mime renderer.
+// Escape anywhere in the views clears the selection in all of them. `onReveal` (given by
+// JupyterLab) makes code locations in notebook cells links that show the cell.
 
 import { SelectionBus } from "./bus";
 import { el } from "./dom";
+import { Locations, RevealHook } from "./location";
 import { Data, Payload, decode } from "./payload";
 import { injectStyles } from "./styles";
 import { renderFlame } from "./views/flame";
@@ -11,7 +14,7 @@ import { renderSummary } from "./views/summary";
 import { renderFunctions, renderKernels, renderOps } from "./views/tables";
 import { renderTimeline } from "./views/timeline";
 
-type Renderer = (root: HTMLElement, data: Data, bus: SelectionBus) => void;
+type Renderer = (root: HTMLElement, data: Data, bus: SelectionBus, links: Locations) => void;
 
 export const VIEWS: [string, string, Renderer][] = [
   ["summary", "Summary", (root, data) => renderSummary(root, data)],
@@ -23,12 +26,26 @@ export const VIEWS: [string, string, Renderer][] = [
   ["timeline", "Timeline", renderTimeline],
 ];
 
-export async function render(root: HTMLElement, payload: Payload | string): Promise<Data> {
+export interface RenderOptions {
+  // Show the notebook cell of a location (JupyterLab); without it locations are plain text.
+  onReveal?: RevealHook;
+}
+
+export async function render(root: HTMLElement, payload: Payload | string, options: RenderOptions = {}): Promise<Data> {
   injectStyles(root.ownerDocument);
   const parsed: Payload = typeof payload === "string" ? JSON.parse(payload) : payload;
   const data = await decode(parsed);
   const bus = new SelectionBus();
-  const app = el("div", { class: "tft-app", "data-tftrace-app": "true" });
+  const links = new Locations(options.onReveal || null);
+  // focusable (not in the tab order) so that a click anywhere inside takes the keyboard here
+  const app = el("div", { class: "tft-app", "data-tftrace-app": "true", tabindex: "-1" });
+  app.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Escape") return;
+    if (bus.clear("keyboard")) {
+      ev.stopPropagation(); // handled: JupyterLab must not also leave edit mode etc.
+      ev.preventDefault();
+    }
+  });
   const title = el("div", { class: "tft-title" }, [
     `tftrace · ${parsed.meta.name || parsed.meta.source || "profile"} · ${parsed.meta.event_count.toLocaleString()} events`,
   ]);
@@ -51,7 +68,7 @@ export async function render(root: HTMLElement, payload: Payload | string): Prom
   // Draw every view (hidden ones at a default width) so all are ready at once.
   VIEWS.forEach(([name, , renderer], i) => {
     try {
-      renderer(views[i], data, bus);
+      renderer(views[i], data, bus, links);
     } catch (error) {
       // one broken view must not take the others down; the message is the view's content
       views[i].append(el("div", { class: "tft-warn" }, [`the ${name} view failed: ${String(error)}`]));

@@ -1,4 +1,6 @@
 // Linked selection: selecting an op (by name) in one view highlights it in the others.
+// null is "nothing selected": Escape or a click on empty space clears the selection in
+// every view (each listener handles null).
 
 export type Listener = (name: string | null, origin: string) => void;
 
@@ -13,6 +15,13 @@ export class SelectionBus {
   select(name: string | null, origin: string): void {
     this.selected = name;
     for (const listener of this.listeners) listener(name, origin);
+  }
+
+  // Clear the selection (a no-op when nothing is selected); true if something was selected.
+  clear(origin: string): boolean {
+    if (this.selected === null) return false;
+    this.select(null, origin);
+    return true;
   }
 }
 

@@ -29,6 +29,19 @@ export interface RawTimeline {
   encoding?: string;
 }
 
+// A line of the user's code: a file and line, and the notebook cell ("In [7]") when it ran in one.
+export interface SourceLocation {
+  file?: string;
+  line?: number;
+  cell?: string | null;
+}
+
+// The Keras layer an op belongs to.
+export interface LayerRef {
+  name?: string;
+  class?: string;
+}
+
 export interface GraphNode {
   name: string;
   op: string;
@@ -37,6 +50,11 @@ export interface GraphNode {
   kernels: string[];
   dtype?: string;
   shapes?: string[];
+  source?: SourceLocation;
+  layer?: LayerRef;
+  // how the device is known: "runtime" (RunMetadata partition graphs), "measured" (where the
+  // profiler saw it run) or "requested" (the device the graph asked for)
+  placement?: string;
 }
 
 export interface FunctionGraph {
@@ -52,6 +70,15 @@ export interface Retrace {
   call?: number;
 }
 
+// Execution time per call, calls that traced excluded.
+export interface CallTimes {
+  n?: number;
+  min?: number;
+  median?: number;
+  p95?: number;
+  max?: number;
+}
+
 export interface FunctionRow {
   name: string;
   calls: number;
@@ -59,12 +86,18 @@ export interface FunctionRow {
   total_us: number;
   mean_us?: number;
   retraces: Retrace[];
+  trace_us?: number; // time spent tracing (building graphs)
+  call_us?: CallTimes;
+  defined_at?: SourceLocation | null;
   definition?: { file?: string; line?: number };
-  call_sites?: { file: string; line: number; function: string; calls: number }[];
+  call_sites?: { file: string; line: number; cell?: string | null; function: string; calls: number }[];
 }
 
-// [name id, kind id, value_us, measured_us, children, file id, line]
-export type RawFlameNode = [number, number, number, number, RawFlameNode[], number, number];
+// [name id, kind id, value_us, 0 (measured_us in older payloads; ignored), children, file id, line,
+//  cell id, device id (op nodes), calls (function nodes)]; older payloads end after the line.
+export type RawFlameNode =
+  | [number, number, number, number, RawFlameNode[], number, number]
+  | [number, number, number, number, RawFlameNode[], number, number, number, number, number];
 
 export interface Payload {
   schema: string;
@@ -87,11 +120,13 @@ export interface Payload {
 
 export interface FlameNode {
   name: string;
-  kind: string;
-  value: number; // us, the width in the flame graph
-  measured: number; // us measured for ops and kernels
+  kind: string; // python | function | op | kernel | remainder (device | type in the ops-only tree)
+  value: number; // us measured, the width in the flame graph
   file: string;
   line: number;
+  cell: string; // "In [7]" when the line is in a notebook cell, else ""
+  device: string; // where an op ran ("" if not known)
+  calls: number; // calls a function node stands for (0 if not known)
   children: FlameNode[];
 }
 
@@ -185,10 +220,12 @@ export function decodeFlame(raw: RawFlameNode, strings: string[]): FlameNode {
     name: strings[raw[0]] ?? "",
     kind: strings[raw[1]] ?? "",
     value: raw[2],
-    measured: raw[3],
     children: raw[4].map((c) => decodeFlame(c, strings)),
     file: strings[raw[5]] ?? "",
-    line: raw[6],
+    line: raw[6] || 0,
+    cell: raw.length > 7 ? (strings[raw[7] as number] ?? "") : "",
+    device: raw.length > 8 ? (strings[raw[8] as number] ?? "") : "",
+    calls: raw.length > 9 ? Number(raw[9]) || 0 : 0,
   };
 }
 

@@ -1,5 +1,7 @@
 // JupyterLab sidebar: the history of runs from the server's store (not the kernel),
 // each opening in the main area with every view; two checked runs open a comparison.
+// Also registers how to show a notebook cell (lab-reveal.ts), so that code locations
+// in notebook outputs and opened runs link to their cells.
 
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
 import { URLExt } from "@jupyterlab/coreutils";
@@ -7,6 +9,8 @@ import { ServerConnection } from "@jupyterlab/services";
 import { Widget } from "@lumino/widgets";
 
 import { render } from "./app";
+import { CellRevealer, REVEAL_CSS } from "./lab-reveal";
+import { setRevealHandler } from "./reveal-hook";
 import { el, fmtUs, markReady } from "./dom";
 import { injectStyles } from "./styles";
 
@@ -55,7 +59,7 @@ const SIDEBAR_CSS = `
 .tft-compare { padding: 10px; overflow: auto; font: 13px system-ui, sans-serif; }
 .tft-compare td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .tft-compare .tft-up { color: #b42318; } .tft-compare .tft-down { color: #067647; }
-`;
+${REVEAL_CSS}`;
 
 async function api<T>(path: string): Promise<T> {
   const settings = ServerConnection.makeSettings();
@@ -74,7 +78,7 @@ function injectSidebarStyles(): void {
 }
 
 class RunView extends Widget {
-  constructor(run: RunInfo) {
+  constructor(run: RunInfo, revealer: CellRevealer) {
     super();
     this.id = `tftrace-run-${run.id}`;
     this.title.label = `tftrace: ${run.name || run.id}`;
@@ -84,7 +88,7 @@ class RunView extends Widget {
     this.node.setAttribute("data-tftrace-run", run.id);
     this.node.append(el("div", {}, [`loading run ${run.id}…`]));
     api<never>(`runs/${encodeURIComponent(run.id)}`)
-      .then((payload) => render(this.node, payload))
+      .then((payload) => render(this.node, payload, { onReveal: (location) => revealer.reveal(location, this.node) }))
       .catch((error) => this.node.replaceChildren(el("div", {}, [`tftrace: cannot load run ${run.id}: ${error}`])));
   }
 }
@@ -142,7 +146,10 @@ class RunsPanel extends Widget {
   private list = el("div");
   private compareButton = el("button", {}, ["compare 2 checked"]);
 
-  constructor(private app: JupyterFrontEnd) {
+  constructor(
+    private app: JupyterFrontEnd,
+    private revealer: CellRevealer,
+  ) {
     super();
     this.id = "tftrace-runs";
     this.title.caption = "tftrace runs";
@@ -195,7 +202,7 @@ class RunsPanel extends Widget {
   }
 
   private open(run: RunInfo): void {
-    const view = new RunView(run);
+    const view = new RunView(run, this.revealer);
     this.app.shell.add(view, "main");
     this.app.shell.activateById(view.id);
   }
@@ -216,7 +223,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
   activate: (app: JupyterFrontEnd) => {
     injectStyles();
     injectSidebarStyles();
-    app.shell.add(new RunsPanel(app), "left", { rank: 900 });
+    const revealer = new CellRevealer(app);
+    setRevealHandler((location, from) => revealer.reveal(location, from));
+    app.shell.add(new RunsPanel(app, revealer), "left", { rank: 900 });
   },
 };
 

@@ -1,5 +1,6 @@
 // One stylesheet for every view, injected once per document (or shadow root).
 
+import { LOCATION_CSS } from "./location";
 import { FLAME_CSS } from "./views/flame";
 import { GRAPH_CSS } from "./views/graph";
 import { SUMMARY_CSS } from "./views/summary";
@@ -16,6 +17,7 @@ const BASE_CSS = `
   cursor: pointer; font: inherit; color: inherit; }
 .tft-tabs button.tft-active { border-color: var(--tft-border); background: #fff; border-radius: 4px 4px 0 0;
   margin-bottom: -1px; font-weight: 600; }
+.tft-app:focus { outline: none; }
 .tft-view[hidden] { display: none !important; }
 .tft-title { font-weight: 600; margin: 2px 0 6px; }
 .tft-tip { position: absolute; z-index: 20; pointer-events: none; display: none; max-width: 520px;
@@ -27,7 +29,7 @@ const BASE_CSS = `
 .tft-empty { color: var(--tft-muted, #667085); padding: 12px 4px; font-style: italic; }
 `;
 
-export const CSS = [BASE_CSS, TABLES_CSS, SUMMARY_CSS, GRAPH_CSS, FLAME_CSS, TIMELINE_CSS].join("\n");
+export const CSS = [BASE_CSS, LOCATION_CSS, TABLES_CSS, SUMMARY_CSS, GRAPH_CSS, FLAME_CSS, TIMELINE_CSS].join("\n");
 
 export function injectStyles(doc: Document = document): void {
   if (doc.getElementById("tftrace-styles")) return;

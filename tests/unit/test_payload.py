@@ -11,6 +11,7 @@ import pytest
 
 from tftrace import load, payload
 from tftrace.analysis import parse
+from tftrace.model import FunctionStat, OpStat, Profile
 from tftrace.report import report_html
 
 
@@ -27,6 +28,20 @@ def decode_timeline(tl: dict) -> dict:
         start[i] = delta[i] if i == 0 or lane[i] != lane[i - 1] else start[i - 1] + delta[i]
     return {"lane": lane, "start": start, "dur": column(tl["dur_u32"], np.uint32),
             "name": column(tl["name_i32"], np.int32)}
+
+
+def decode_flame(raw: list, strings: list) -> dict:
+    """Mirror of decodeFlame in labextension/src/payload.ts (slot 3 is ignored; older payloads end at the line)."""
+    return {"name": strings[raw[0]], "kind": strings[raw[1]], "value": raw[2],
+            "children": [decode_flame(c, strings) for c in raw[4]], "file": strings[raw[5]], "line": raw[6],
+            "cell": strings[raw[7]] if len(raw) > 7 else "", "device": strings[raw[8]] if len(raw) > 8 else "",
+            "calls": raw[9] if len(raw) > 9 else 0}
+
+
+def table_rows(table: dict, strings: list) -> list[dict]:
+    """Mirror of row() in labextension/src/payload.ts, for every row."""
+    return [{k: (strings[v[i]] if k in table["text"] else v[i]) for k, v in table["columns"].items()}
+            for i in range(table["count"])]
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +130,100 @@ def test_widget_loads_the_full_timeline_on_request(profile, monkeypatch):
     assert "tftraceViews" in w._esm and "export default" in w._esm
     w._on_message(w, {"type": "full-timeline"}, [])
     assert w.payload["timeline"]["dropped"] == 0 and w.payload["timeline"]["count"] == profile.event_count
+
+
+NOTEBOOK = "/tmp/ipykernel_7/31415.py"
+
+
+def located_profile() -> Profile:
+    """Ops with Keras layers and source lines, a function with trace and call times, a flame tree
+    with remainders in notebook cells, and a graph whose nodes say where they come from."""
+    ops = [OpStat("model/dense_1/MatMul", "MatMul", "/device:GPU:0", "graph", 10, 120.0, 100.0,
+                  source={"file": NOTEBOOK, "line": 3, "cell": "In [7]"}, layer={"name": "dense_1", "class": "Dense"}),
+           OpStat("model/dense_1/BiasAdd", "BiasAdd", "/device:GPU:0", "graph", 10, 30.0, 20.0,
+                  source={"file": "/home/u/project/train.py", "line": 12, "cell": None}, layer={"name": "dense_1"}),
+           OpStat("Cast", "Cast", "/host:CPU", "eager", 1, 5.0, 5.0)]
+    function = FunctionStat("train_step", 12, 3, 9_000.0, trace_us=6_500.0,
+                            call_us={"n": 10, "min": 150.0, "median": 180.0, "p95": 300.0, "max": 320.0},
+                            defined_at={"file": NOTEBOOK, "line": 1, "cell": "In [5]"},
+                            call_sites=[{"file": NOTEBOOK, "line": 2, "cell": "In [8]", "function": "<module>", "calls": 12}])
+    leaf = lambda name, kind, us, **at: {"name": name, "kind": kind, "value_us": us, "children": [], **at}  # noqa: E731
+    step = {"name": "tf.function train_step", "kind": "function", "value_us": 9_000.0, "file": NOTEBOOK, "line": 2,
+            "cell": "In [8]", "calls": 12,
+            "children": [leaf("model/dense_1/MatMul", "op", 1_000.0, file=NOTEBOOK, line=3, cell="In [7]",
+                              type="MatMul", device="/device:GPU:0"),
+                                           leaf("tracing / graph building", "remainder", 6_500.0),
+                                           leaf("runtime and dispatch", "remainder", 1_500.0)]}
+    flame = {"name": "all", "kind": "root", "value_us": 9_000.0, "children": [step]}
+    nodes = [{"name": "model/dense_1/MatMul", "op": "MatMul", "device": "/device:GPU:0", "inputs": [],
+              "source": {"file": NOTEBOOK, "line": 3, "cell": "In [7]"}, "placement": "runtime"},
+             {"name": "model/dense_1/BiasAdd", "op": "BiasAdd", "device": "/device:GPU:0",
+              "inputs": ["model/dense_1/MatMul:0"]}]
+    graph = {"nodes": [{"function": "train_step", "name": "model/dense_1/BiasAdd", "total_us": 20.0, "kernels": [],
+                        "layer": {"name": "dense_1", "class": "Dense"}, "placement": "measured"}],
+             "functions": [{"function": "train_step", "partitions": [nodes]}]}
+    return Profile(name="located", ops=ops, functions=[function], flame=flame, graph=graph)
+
+
+@pytest.fixture(scope="module")
+def located():
+    return json.loads(json.dumps(payload.build(located_profile(), charts=False)))
+
+
+def test_ops_carry_their_source_line_and_keras_layer(located):
+    rows = {r["name"]: r for r in table_rows(located["ops"], located["strings"])}
+    matmul, bias, cast = rows["model/dense_1/MatMul"], rows["model/dense_1/BiasAdd"], rows["Cast"]
+    assert (matmul["source"], matmul["source_file"], matmul["source_line"], matmul["source_cell"]) == (
+        "In [7], line 3", NOTEBOOK, 3, "In [7]")
+    assert (bias["source"], bias["source_file"], bias["source_cell"]) == ("train.py:12", "/home/u/project/train.py", "")
+    assert (matmul["layer"], bias["layer"], cast["layer"], cast["source"]) == ("dense_1 (Dense)", "dense_1", "", "")
+
+
+def test_functions_carry_trace_time_call_times_and_cells(located):
+    [f] = located["functions"]
+    assert f["trace_us"] == 6_500.0 and f["traces"] == 3
+    assert f["call_us"] == {"n": 10, "min": 150.0, "median": 180.0, "p95": 300.0, "max": 320.0}
+    assert f["defined_at"]["cell"] == "In [5]" and f["call_sites"][0]["cell"] == "In [8]"
+
+
+def test_compact_flame_decodes_remainders_and_cells(located):
+    raw = located["flame"]
+    assert all(len(n) == 10 and n[3] == 0 for n in [raw, raw[4][0], *raw[4][0][4]])
+    tree = decode_flame(raw, located["strings"])
+    [step] = tree["children"]
+    assert (step["kind"], step["value"], step["cell"], step["line"], step["calls"]) == ("function", 9_000.0, "In [8]", 2, 12)
+    assert (step["children"][0]["device"], step["children"][1]["device"], step["children"][1]["calls"]) == (
+        "/device:GPU:0", "", 0)
+    assert [(c["kind"], c["name"], c["value"]) for c in step["children"]] == [
+        ("op", "model/dense_1/MatMul", 1_000.0), ("remainder", "tracing / graph building", 6_500.0),
+        ("remainder", "runtime and dispatch", 1_500.0)]
+    assert sum(c["value"] for c in step["children"]) == step["value"]  # every value a measurement, no gap
+    assert (step["children"][0]["file"], step["children"][0]["cell"], step["children"][1]["cell"]) == (NOTEBOOK, "In [7]", "")
+    # an older payload (7 slots, a separate measured time) still decodes
+    assert decode_flame([0, 0, 5.0, 4.0, [], 0, 3], ["x"])["cell"] == ""
+
+
+def test_ops_only_flame_tree_carries_op_locations():
+    profile = located_profile()
+    profile.flame = {}
+    data = payload.build(profile, charts=False)
+    assert data["flame_source"] == "ops"
+    ops = [n for device in decode_flame(data["flame"], data["strings"])["children"]
+           for group in device["children"] for n in group["children"]]
+    matmul = next(n for n in ops if n["name"] == "model/dense_1/MatMul")
+    assert (matmul["kind"], matmul["value"], matmul["cell"], matmul["line"]) == ("op", 100.0, "In [7]", 3)
+
+
+def test_graph_nodes_carry_source_layer_and_placement(located):
+    [g] = located["graphs"]
+    matmul, bias = g["nodes"]
+    assert matmul["source"] == {"file": NOTEBOOK, "line": 3, "cell": "In [7]"} and matmul["placement"] == "runtime"
+    assert "layer" not in matmul  # absent when unknown
+    assert bias["layer"] == {"name": "dense_1", "class": "Dense"} and bias["placement"] == "measured"
+    assert bias["us"] == 20.0 and g["edges"] == [[0, 1]]
+
+
+def test_location_labels():
+    assert payload.location_label({"file": NOTEBOOK, "line": 3, "cell": "In [7]"}) == "In [7], line 3"
+    assert payload.location_label({"file": "C:\\work\\train.py", "line": 12}) == "train.py:12"
+    assert payload.location_label({}) == "" and payload.layer_label({"name": "d", "class": "Dense"}) == "d (Dense)"

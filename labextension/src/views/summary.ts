@@ -3,6 +3,7 @@
 
 import { el, fmtBytes, fmtUs, markReady } from "../dom";
 import { Data, row } from "../payload";
+import { retraceCount } from "./tables/functions";
 
 export const SUMMARY_CSS = `
 .tft-sm h3 { margin: 10px 0 4px; font-size: 14px; }
@@ -53,7 +54,8 @@ export function renderSummary(root: HTMLElement, data: Data): void {
   if (p.functions.length) {
     box.append(el("h3", {}, ["tf.functions"]));
     box.append(el("ul", {}, p.functions.map((f) => el("li", {}, [
-      `${f.name}: ${f.calls} calls, ${f.traces} traces, ${f.retraces.length} retraces, ${fmtUs(f.total_us)}`]))));
+      `${f.name}: ${f.calls} calls, ${f.traces} traces, ${retraceCount(f)} retraces` +
+        `${Number(f.trace_us) > 0 ? ` (tracing ${fmtUs(Number(f.trace_us))})` : ""}, ${fmtUs(f.total_us)}`]))));
   }
   if (p.tapes.length) {
     box.append(el("h3", {}, ["GradientTape"]));

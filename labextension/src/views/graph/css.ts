@@ -45,6 +45,7 @@ export const GRAPH_CSS = `
 .tft-gr-details dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 3px 8px; }
 .tft-gr-details dt { color: var(--jp-ui-font-color2, #666); }
 .tft-gr-details dd { margin: 0; word-break: break-all; }
+.tft-gr-details dd.tft-gr-prose { word-break: normal; overflow-wrap: anywhere; }
 .tft-gr-details ul { margin: 2px 0 6px; padding-left: 16px; }
 .tft-gr-details li { word-break: break-all; margin: 1px 0; }
 .tft-gr-details .tft-gr-section { margin: 8px 0 2px; font-weight: 600; }

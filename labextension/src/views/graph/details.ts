@@ -1,9 +1,12 @@
 // Op graph view, details panel: the side panel's content for the selected box
 // (op, scope or "more" box) or the hint with the heaviest ops, with links to ops
-// and expand/collapse/show-more buttons that call back into the view. Every name
-// is set as text.
+// and expand/collapse/show-more buttons that call back into the view. An op shows
+// its device and how that placement is known, its Keras layer and the user line
+// that created it (a link to the notebook cell in JupyterLab). Every name is set
+// as text.
 
 import { el, fmtUs } from "../../dom";
+import type { Locations } from "../../location";
 import type { Item, Model, Scope } from "./model";
 import type { VNode } from "./visible";
 import { MORE_STEP } from "./collapse";
@@ -11,6 +14,14 @@ import { button } from "./elements";
 import { clip } from "./text";
 
 const MAX_LIST = 25;
+
+// How a node's device is known.
+export const PLACEMENT: Record<string, string> = {
+  runtime: "runtime (the partition graphs TensorFlow ran)",
+  measured: "measured (where the profiler saw it run)",
+  requested: "requested (what the graph asked for; not confirmed)",
+  "only device": "the only device there is",
+};
 
 export interface DetailsActions {
   open(item: Item): void; // a link to an op was followed
@@ -23,6 +34,7 @@ export class DetailsPanel {
   constructor(
     readonly root: HTMLDivElement,
     private readonly actions: DetailsActions,
+    private readonly links: Locations,
   ) {}
 
   hint(m: Model | null): void {
@@ -51,12 +63,18 @@ export class DetailsPanel {
     field(dl, "Op type", item.op || "-");
     if (m.tree) {
       field(dl, item.devices.length > 1 ? "Devices" : "Device", (item.devices.length ? item.devices : [item.device]).join(", ") || "-");
+    } else {
+      field(dl, "Device", item.device || "-");
+      if (item.placement) field(dl, "Placement", PLACEMENT[item.placement] || item.placement, true);
+    }
+    if (item.layer) field(dl, "Keras layer", item.layer);
+    if (item.source) field(dl, "Source", this.links.node(item.source));
+    if (m.tree) {
       field(dl, "Self time", fmtUs(item.us));
       field(dl, "Total time", fmtUs(item.total));
       if (item.calls) field(dl, "Count", String(item.calls));
       if (item.mode) field(dl, "Mode", item.mode);
     } else {
-      field(dl, "Device", item.device || "-");
       field(dl, "Measured", item.us > 0 ? fmtUs(item.us) : "not measured");
       if (item.dtype) field(dl, "Dtype", item.dtype);
       if (item.shapes.length) field(dl, "Output shapes", item.shapes.join(" "));
@@ -154,6 +172,7 @@ export class DetailsPanel {
   }
 }
 
-function field(dl: HTMLElement, key: string, value: string): void {
-  dl.append(el("dt", {}, [key]), el("dd", {}, [value]));
+// prose: wrap at spaces (names break anywhere)
+function field(dl: HTMLElement, key: string, value: string | Node, prose = false): void {
+  dl.append(el("dt", {}, [key]), el("dd", prose ? { class: "tft-gr-prose" } : {}, [value]));
 }

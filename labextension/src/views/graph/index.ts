@@ -15,6 +15,7 @@ import type { Data, FunctionGraph } from "../../payload";
 import { sameOp } from "../../bus";
 import type { SelectionBus } from "../../bus";
 import { el, markReady } from "../../dom";
+import { Locations } from "../../location";
 import { buildModel, defaultGraph, findItem, graphItems, opsItems } from "./model";
 import type { Item, Model, Scope } from "./model";
 import { collapseScope, ensureVisible, expandScope, initialCollapse, showMore } from "./collapse";
@@ -31,6 +32,9 @@ import { buildToolbar } from "./toolbar";
 import { plural } from "./text";
 
 export { GRAPH_CSS } from "./css";
+
+// The name-scope tree never shrinks below this (its 11px labels stay at 9px).
+const TREE_MIN_SCALE = 0.82;
 
 class GraphView {
   private readonly root: HTMLElement;
@@ -64,7 +68,7 @@ class GraphView {
   private select: HTMLSelectElement | null = null;
   lastLayoutMs = 0;
 
-  constructor(root: HTMLElement, data: Data, bus: SelectionBus) {
+  constructor(root: HTMLElement, data: Data, bus: SelectionBus, links: Locations) {
     this.root = root;
     this.data = data;
     this.bus = bus;
@@ -87,13 +91,19 @@ class GraphView {
       expand: (s) => this.expand(s),
       collapse: (s) => this.collapse(s),
       showMore: (s) => this.showMore(s),
-    });
+    }, links);
     this.pz = new PanZoom(root, this.scene.svg, this.scene.viewport, {
       extent: () => ({ width: this.layoutW, height: this.layoutH, nodes: this.vnodes }),
       click: (target) => {
         const v = target ? this.nodeByEl.get(target) : undefined;
         if (v) this.onNodeClick(v);
+        else {
+          // empty space clears the selection here and in every view
+          this.reveal(null);
+          this.bus.clear("graph");
+        }
       },
+      minScale: () => (this.model && this.model.tree ? TREE_MIN_SCALE : 0),
       firstResize: () => {
         if (this.selItem) this.pz.panTo(this.vnodes[this.rep[this.selItem.idx]]);
       },
@@ -226,7 +236,7 @@ class GraphView {
     const t0 = performance.now();
     const n = this.vnodes.length;
     const tree = !!(this.model && this.model.tree);
-    const { paths, width, height, work } = layoutGraph(this.vnodes, this.vedges, tree);
+    const { paths, width, height, work } = layoutGraph(this.vnodes, this.vedges, tree, this.pz.viewWidth());
     this.layoutW = width;
     this.layoutH = height;
     const t1 = performance.now();
@@ -334,7 +344,7 @@ class GraphView {
   }
 }
 
-export function renderGraph(root: HTMLElement, data: Data, bus: SelectionBus): void {
-  const view = new GraphView(root, data, bus);
+export function renderGraph(root: HTMLElement, data: Data, bus: SelectionBus, links: Locations = new Locations()): void {
+  const view = new GraphView(root, data, bus, links);
   view.mount();
 }

@@ -1,12 +1,14 @@
 // Op graph view, layout: places the visible boxes (sets their x, y) with dagre on
-// the ranks from rank.ts, tidies the name-scope tree, falls back to rows by rank
-// if dagre fails, and routes every edge as an SVG path (dagre's bends smoothed, or
-// a curve for long and cycle-closing edges). No DOM.
+// the ranks from rank.ts, falls back to rows by rank if dagre fails, and routes every
+// edge as an SVG path (dagre's bends smoothed, or a curve for long and cycle-closing
+// edges). The name-scope tree (no dataflow graph) is laid out in wrapped rows by
+// wrap.ts instead. No DOM.
 
 import dagre from "@dagrejs/dagre";
 import { rankNodes } from "./rank";
 import { NODE_H } from "./visible";
 import type { VEdge, VNode } from "./visible";
+import { wrapTree } from "./wrap";
 
 const RANK_SEP = 40;
 const MAX_SPAN = 6; // edges spanning more ranks are drawn as curves outside dagre
@@ -24,8 +26,10 @@ export interface Layout {
   work: number; // layout nodes given to dagre, bends included
 }
 
-export function layoutGraph(vnodes: VNode[], vedges: VEdge[], tree: boolean): Layout {
+// targetWidth: about the view's width, the name-scope tree's rows wrap there.
+export function layoutGraph(vnodes: VNode[], vedges: VEdge[], tree: boolean, targetWidth = 1000): Layout {
   const n = vnodes.length;
+  if (tree) return { ...wrapTree(vnodes, vedges, targetWidth), work: n };
   const { rank, back } = rankNodes(n, vedges);
   // Short downward edges go to dagre; long and cycle-closing ones are drawn as
   // curves afterwards (their dummy chains would dominate dagre's time).
@@ -44,8 +48,7 @@ export function layoutGraph(vnodes: VNode[], vedges: VEdge[], tree: boolean): La
   });
   let ok = true;
   try {
-    // A tree is already crossing-free in dagre's initial (depth-first) order.
-    dagre.layout(g, { disableOptimalOrderHeuristic: tree || work > ORDER_WORK });
+    dagre.layout(g, { disableOptimalOrderHeuristic: work > ORDER_WORK });
   } catch {
     ok = false;
   }
@@ -63,9 +66,7 @@ export function layoutGraph(vnodes: VNode[], vedges: VEdge[], tree: boolean): La
   } else {
     ({ width, height } = gridLayout(vnodes, rank));
   }
-  if (tree) width = tidyTree(vnodes, vedges);
   const paths: EdgePath[] = vedges.map((e, i) => {
-    if (tree) return { d: curve(vnodes[e.a], vnodes[e.b]), long: false };
     if (ok && given[i]) {
       const lbl = g.edge(String(e.a), String(e.b)) as { points?: { x: number; y: number }[] } | undefined;
       const d = lbl && Array.isArray(lbl.points) ? smoothPath(lbl.points) : "";
@@ -74,50 +75,6 @@ export function layoutGraph(vnodes: VNode[], vedges: VEdge[], tree: boolean): La
     return { d: curve(vnodes[e.a], vnodes[e.b]), long: true };
   });
   return { paths, width, height, work };
-}
-
-// Name-scope tree: keep dagre's rows and sibling order, but pack each subtree and
-// centre every scope over its children (dagre leaves parents over a corner child).
-// Returns the new layout width.
-function tidyTree(vnodes: VNode[], vedges: VEdge[]): number {
-  const n = vnodes.length;
-  const kids: number[][] = [];
-  for (let i = 0; i < n; i++) kids.push([]);
-  const hasParent = new Uint8Array(n);
-  for (const e of vedges) {
-    kids[e.a].push(e.b);
-    hasParent[e.b] = 1;
-  }
-  for (const list of kids) list.sort((a, b) => vnodes[a].x - vnodes[b].x);
-  const gap = 14;
-  const span = new Float64Array(n);
-  const measure = (v: number): number => {
-    let sum = 0;
-    for (const c of kids[v]) sum += measure(c) + gap;
-    span[v] = Math.max(vnodes[v].w, sum - gap);
-    return span[v];
-  };
-  const place = (v: number, left: number): void => {
-    const node = vnodes[v];
-    node.x = left + span[v] / 2;
-    let total = -gap;
-    for (const c of kids[v]) total += span[c] + gap;
-    let x = left + (span[v] - total) / 2;
-    for (const c of kids[v]) {
-      place(c, x);
-      x += span[c] + gap;
-    }
-  };
-  const roots: number[] = [];
-  for (let i = 0; i < n; i++) if (!hasParent[i]) roots.push(i);
-  roots.sort((a, b) => vnodes[a].x - vnodes[b].x);
-  let left = 20;
-  for (const r of roots) {
-    measure(r);
-    place(r, left);
-    left += span[r] + gap * 2;
-  }
-  return Math.max(40, left - gap * 2 + 20);
 }
 
 // Only if dagre fails: rows by rank.

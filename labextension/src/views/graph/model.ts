@@ -3,7 +3,7 @@
 // one, from the ops table (name-scope hierarchy only). Also picks the default
 // graph and finds an op by name. No DOM here; collapse state lives in collapse.ts.
 
-import type { Data, FunctionGraph } from "../../payload";
+import type { Data, FunctionGraph, SourceLocation } from "../../payload";
 import { sameOp } from "../../bus";
 import { deviceKind } from "../../dom";
 
@@ -24,6 +24,9 @@ export interface Item {
   kernels: string[];
   dtype: string;
   shapes: string[];
+  source: SourceLocation | null; // the user line that created the op
+  layer: string; // its Keras layer, "dense_1 (Dense)"
+  placement: string; // how its device is known: runtime | measured | requested
   inputs: number[];
   outputs: number[];
   scope: Scope;
@@ -125,6 +128,22 @@ export function buildModel(items: Item[], edges: [number, number][], tree: boole
   return { items, order, root, scopes, edges, tree, byName };
 }
 
+// A location with something in it, else null.
+function sourceOf(raw: unknown): SourceLocation | null {
+  if (!raw || typeof raw !== "object") return null;
+  const s = raw as SourceLocation;
+  if (!s.file && !s.cell) return null;
+  return { file: String(s.file || ""), line: Number(s.line) || 0, cell: s.cell ? String(s.cell) : null };
+}
+
+// A Keras layer as "dense_1 (Dense)" (or its name).
+function layerOf(raw: unknown): string {
+  if (!raw || typeof raw !== "object") return "";
+  const l = raw as { name?: string; class?: string };
+  if (!l.name) return "";
+  return l.class ? `${l.name} (${l.class})` : String(l.name);
+}
+
 export function graphItems(graph: FunctionGraph): { items: Item[]; edges: [number, number][] } {
   const nodes = Array.isArray(graph.nodes) ? graph.nodes : [];
   const items: Item[] = nodes.map((n, idx) => {
@@ -134,6 +153,7 @@ export function graphItems(graph: FunctionGraph): { items: Item[]; edges: [numbe
       t: "o", idx, name, lower: name.toLowerCase(), op: String((n && n.op) || ""), device: String((n && n.device) || ""),
       devices: [], us, total: us, calls: 0, mode: "", kernels: Array.isArray(n && n.kernels) ? n.kernels.map(String) : [],
       dtype: String((n && n.dtype) || ""), shapes: Array.isArray(n && n.shapes) ? (n.shapes as string[]).map(String) : [],
+      source: sourceOf(n && n.source), layer: layerOf(n && n.layer), placement: String((n && n.placement) || ""),
       inputs: [], outputs: [], scope: null as unknown as Scope,
     };
   });
@@ -180,6 +200,10 @@ export function opsItems(data: Data): Item[] {
   const selfOf = num("self_us");
   const totalOf = num("total_us");
   const countOf = num("count");
+  const sourceFile = text("source_file");
+  const sourceCell = text("source_cell");
+  const sourceLine = num("source_line");
+  const layerText = text("layer");
   for (let i = 0; i < table.count; i++) {
     const name = nameOf(i);
     const device = deviceOf(i);
@@ -188,6 +212,7 @@ export function opsItems(data: Data): Item[] {
       const item: Item = {
         t: "o", idx: items.length, name, lower: name.toLowerCase(), op: typeOf(i), device,
         devices: [], us: 0, total: 0, calls: 0, mode: modeOf(i), kernels: [], dtype: "", shapes: [],
+        source: sourceOf({ file: sourceFile(i), line: sourceLine(i), cell: sourceCell(i) }), layer: layerText(i), placement: "",
         inputs: [], outputs: [], scope: null as unknown as Scope,
       };
       entry = { item, devUs: new Map() };

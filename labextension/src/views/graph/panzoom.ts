@@ -2,7 +2,9 @@
 // the svg and everything that moves it: fit to the graph (or a readable first
 // view), zoom buttons and wheel, drag to pan, centring on a box or a scope's
 // region, and refitting when the canvas gets its real size. Clicks that are not
-// the end of a drag are handed to the view.
+// the end of a drag are handed to the view. A view may set a readable floor
+// (minScale): Fit then never shrinks below it, but fits the width and shows the top,
+// and the rest is a drag away.
 
 import { widthOf } from "../../dom";
 import type { Model, Scope } from "./model";
@@ -18,6 +20,8 @@ export interface PanZoomHooks {
   click(node: Element | null): void;
   // The canvas got its first real size while the view is not auto-fitted.
   firstResize(): void;
+  // The smallest scale Fit and focusing may use (0: none).
+  minScale(): number;
 }
 
 export class PanZoom {
@@ -33,6 +37,11 @@ export class PanZoom {
     private readonly viewport: SVGGElement,
     private readonly hooks: PanZoomHooks,
   ) {}
+
+  // The width of the canvas (an estimate while hidden).
+  viewWidth(): number {
+    return this.viewSize().w;
+  }
 
   private viewSize(): { w: number; h: number } {
     const w = this.svgEl.clientWidth || Math.max(200, widthOf(this.root) - 300);
@@ -52,9 +61,18 @@ export class PanZoom {
     const gw = Math.max(1, width);
     const gh = Math.max(1, height);
     const whole = Math.max(0.02, Math.min(1.4, Math.min(w / gw, h / gh) * 0.97));
-    this.k = readable ? Math.max(whole, Math.min(1, READABLE_K)) : whole;
     this.autoFit = true;
     this.autoReadable = readable;
+    const floor = this.hooks.minScale();
+    if (floor > 0 && whole < floor) {
+      // too big to fit readably: fit the width (never below the floor) and show the top
+      this.k = Math.max(floor, Math.min(1, (w / gw) * 0.97));
+      this.tx = gw * this.k <= w ? (w - gw * this.k) / 2 : 4;
+      this.ty = 4;
+      this.apply();
+      return;
+    }
+    this.k = readable ? Math.max(whole, Math.min(1, READABLE_K)) : whole;
     if (this.k === whole) {
       this.tx = (w - gw * this.k) / 2;
       this.ty = Math.max(0, (h - gh * this.k) / 2);
@@ -89,7 +107,7 @@ export class PanZoom {
   panTo(v: VNode | undefined): void {
     if (!v) return;
     const { w, h } = this.viewSize();
-    if (this.k < 0.6) this.k = 0.6;
+    if (this.k < Math.max(0.6, this.hooks.minScale())) this.k = Math.max(0.6, this.hooks.minScale());
     this.tx = w / 2 - v.x * this.k;
     this.ty = h / 2 - v.y * this.k;
     this.autoFit = false;
@@ -123,7 +141,7 @@ export class PanZoom {
     if (!isFinite(x0)) return;
     const { w, h } = this.viewSize();
     const need = Math.min(w / (x1 - x0 + 40), h / (y1 - y0 + 40));
-    if (need < this.k) this.k = Math.max(0.1, need);
+    if (need < this.k) this.k = Math.max(0.1, this.hooks.minScale(), need);
     this.tx = w / 2 - ((x0 + x1) / 2) * this.k;
     this.ty = h / 2 - ((y0 + y1) / 2) * this.k;
     this.autoFit = false;

@@ -1,5 +1,5 @@
 // Op graph view, toolbar: the function graph picker (when there are several), the
-// search box and its keys (Enter/Shift+Enter to step, Escape to clear), zoom, fit
+// search box and its keys (Enter/Shift+Enter to step, Escape to clear it), zoom, fit
 // and reset buttons, the box count and the colour legend. Actions call back into
 // the view.
 
@@ -51,9 +51,10 @@ export function buildToolbar(
     if (ev.key === "Enter") {
       ev.preventDefault();
       hooks.nextMatch(ev.shiftKey ? -1 : 1);
-    } else if (ev.key === "Escape") {
+    } else if (ev.key === "Escape" && search.value) {
       search.value = "";
       hooks.search();
+      ev.stopPropagation(); // this Escape cleared the search, not the selection
     }
   });
   const zoomIn = button("+", "Zoom in", () => hooks.zoomBy(1.25));
