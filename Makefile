@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEPS := $(VENV)/.deps
 BUNDLE := tftrace/static/tftrace.js
 LABEXT := tftrace/labextension/package.json
-FRONTEND_SRC := $(wildcard labextension/src/*.ts labextension/src/views/*.ts) labextension/build.mjs labextension/tsconfig.json
+FRONTEND_SRC := $(shell find labextension/src -name '*.ts') labextension/build.mjs labextension/tsconfig.json
 
 .PHONY: demo test install frontend system-deps bench clean
 
