@@ -85,12 +85,15 @@ def _ops(profile, strings, limit=None):
     table = _table(rows, strings, ("name", "type", "device", "mode", "category"), ("count", "total_us", "self_us"))
     sources = [op.source or {} for op in rows]
     columns = table["columns"]
-    columns["source"] = strings.ids(location_label(s) for s in sources)
-    columns["source_file"] = strings.ids(str(s.get("file") or "") for s in sources)
-    columns["source_cell"] = strings.ids(str(s.get("cell") or "") for s in sources)
-    columns["source_line"] = [int(s.get("line") or 0) for s in sources]
-    columns["layer"] = strings.ids(layer_label(op.layer) for op in rows)
-    table["text"] += ["source", "source_file", "source_cell", "layer"]
+    if any(sources):  # only a live trace knows them: a recorded XSpace's table goes without the columns
+        columns["source"] = strings.ids(location_label(s) for s in sources)
+        columns["source_file"] = strings.ids(str(s.get("file") or "") for s in sources)
+        columns["source_cell"] = strings.ids(str(s.get("cell") or "") for s in sources)
+        columns["source_line"] = [int(s.get("line") or 0) for s in sources]
+        table["text"] += ["source", "source_file", "source_cell"]
+    if any(op.layer for op in rows):
+        columns["layer"] = strings.ids(layer_label(op.layer) for op in rows)
+        table["text"].append("layer")
     return table
 
 
@@ -143,10 +146,15 @@ def _compact_tree(node: dict, strings: Strings) -> list:
     held a separate measured time in older payloads: it is kept (as 0) so their layout stays
     the same, and readers ignore it. Appended since: the cell ("In [7]", "" outside
     notebooks), the device of an op node and the calls of a function node (0 if unknown)."""
-    return [strings.id(node["name"]), strings.id(node["kind"]), node["value_us"], 0,
-            [_compact_tree(c, strings) for c in node["children"]],
-            strings.id(node.get("file") or ""), node.get("line") or 0, strings.id(node.get("cell") or ""),
-            strings.id(node.get("device") or ""), node.get("calls") or 0]
+    empty = strings.id("")
+    out = [strings.id(node["name"]), strings.id(node["kind"]), node["value_us"], 0,
+           [_compact_tree(c, strings) for c in node["children"]],
+           strings.id(node.get("file") or ""), node.get("line") or 0, strings.id(node.get("cell") or ""),
+           strings.id(node.get("device") or ""), node.get("calls") or 0]
+    defaults = (None, None, None, None, None, empty, 0, empty, empty, 0)
+    while len(out) > 5 and out[-1] == defaults[len(out) - 1]:  # trailing unknowns left out (a third of a big tree)
+        out.pop()
+    return out
 
 
 def ops_tree(profile, limit: int | None = None) -> dict:

@@ -95,9 +95,8 @@ export interface FunctionRow {
 
 // [name id, kind id, value_us, 0 (measured_us in older payloads; ignored), children, file id, line,
 //  cell id, device id (op nodes), calls (function nodes)]; older payloads end after the line.
-export type RawFlameNode =
-  | [number, number, number, number, RawFlameNode[], number, number]
-  | [number, number, number, number, RawFlameNode[], number, number, number, number, number];
+// [name, kind, value, 0, children, file?, line?, cell?, device?, calls?]: trailing unknown slots are left out.
+export type RawFlameNode = [number, number, number, number, RawFlameNode[], ...number[]];
 
 export interface Payload {
   schema: string;
@@ -221,8 +220,8 @@ export function decodeFlame(raw: RawFlameNode, strings: string[]): FlameNode {
     kind: strings[raw[1]] ?? "",
     value: raw[2],
     children: raw[4].map((c) => decodeFlame(c, strings)),
-    file: strings[raw[5]] ?? "",
-    line: raw[6] || 0,
+    file: raw.length > 5 ? (strings[raw[5] as number] ?? "") : "",
+    line: raw.length > 6 ? Number(raw[6]) || 0 : 0,
     cell: raw.length > 7 ? (strings[raw[7] as number] ?? "") : "",
     device: raw.length > 8 ? (strings[raw[8] as number] ?? "") : "",
     calls: raw.length > 9 ? Number(raw[9]) || 0 : 0,
