@@ -70,12 +70,24 @@ class TftraceMagics(Magics):
         # cached under this cell's execution count, with a blank first line for the %%tftrace
         # line: tracebacks and locations read "Cell In[7], line 3" as in any cell
         source = "\n" + cell
-        filename = self.shell.compile.cache(source, self.shell.execution_count)
+        filename = self.shell.compile.cache(source, self._running_cell_number())
         tree = ast.parse(source, filename)
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             last = compile(ast.Expression(tree.body.pop().value), filename, "eval")
         return compile(tree, filename, "exec"), last
+
+    def _running_cell_number(self) -> int:
+        """The execution count of the cell running this magic: the number IPython compiled the
+        calling cell under (IPython 9 has already counted past it in ``execution_count``)."""
+        numbers = getattr(self.shell.compile, "_filename_map", {})
+        frame = sys._getframe(1)
+        while frame is not None:
+            number = numbers.get(frame.f_code.co_filename)
+            if isinstance(number, int):
+                return number
+            frame = frame.f_back
+        return self.shell.execution_count
 
     def _after(self, t, args) -> None:
         from .display import show

@@ -128,3 +128,25 @@ def test_line_magic_list_and_show(shell, home):
     run_id = Store().list()[0]["id"]
     shown = shell.run_line_magic("tftrace", f"show {run_id}")
     assert "MatMul" in shown.text()
+
+
+def test_locations_name_the_cell_and_line_as_ipython_does(shell, home):
+    from tftrace.sources import load
+    from tftrace.store import Store
+
+    # GIVEN a tf.function defined in one cell (line 2) and another defined inside a %%tftrace cell (line 3)
+    defined = shell.run_cell("import tensorflow as tf\n@tf.function\ndef cell_double(a):\n    return a * 2",
+                             store_history=True)
+    traced = shell.run_cell("%%tftrace --quiet --name located\nx = tf.ones((4,))\n@tf.function\n"
+                            "def cell_triple(a):\n    return a * 3\ncell_double(x)\ncell_triple(x)\n"
+                            "raise ValueError('where')", store_history=True)
+    # THEN both read "In [N]" with the cells' own execution counts and line numbers
+    profile = load(Store().list()[0]["id"])
+    where = {f.name: f.defined_at for f in profile.functions}
+    assert where["cell_double"]["cell"] == f"In [{defined.execution_count}]" and where["cell_double"]["line"] == 2
+    assert where["cell_triple"]["cell"] == f"In [{traced.execution_count}]" and where["cell_triple"]["line"] == 3
+    # and the traceback names the cell and line as a plain cell's would
+    import traceback
+
+    frames = traceback.extract_tb(traced.error_in_exec.__traceback__)
+    assert frames[-1].lineno == 8 and shell.compile._filename_map[frames[-1].filename] == traced.execution_count

@@ -106,11 +106,11 @@ export function renderFunctions(root: HTMLElement, data: Data, bus: SelectionBus
     { key: "traces", label: "traces", kind: "num", width: 58, title: "graphs built (one per new input signature)" },
     { key: "retraces", label: "retraces", kind: "num", width: 78, title: "calls that traced again after the first call that traced" },
     { key: "trace_us", label: "trace time", kind: "us", width: 82, title: "time spent tracing (building graphs)" },
-    { key: "min_us", label: "min", kind: "us", width: 72, group: exec, title: "fastest call (calls that traced excluded)" },
-    { key: "median_us", label: "median", kind: "us", width: 72, group: exec, title: "median call (calls that traced excluded)" },
-    { key: "p95_us", label: "p95", kind: "us", width: 72, group: exec, title: "95th percentile call (calls that traced excluded)" },
-    { key: "max_us", label: "max", kind: "us", width: 72, group: exec, title: "slowest call (calls that traced excluded)" },
-    { key: "total_us", label: "total", kind: "us", width: 78, title: "all calls, tracing included" },
+    { key: "min_us", label: "min", kind: "us", width: 84, group: exec, title: "fastest call (calls that traced excluded)" },
+    { key: "median_us", label: "median", kind: "us", width: 84, group: exec, title: "median call (calls that traced excluded)" },
+    { key: "p95_us", label: "p95", kind: "us", width: 84, group: exec, title: "95th percentile call (calls that traced excluded)" },
+    { key: "max_us", label: "max", kind: "us", width: 84, group: exec, title: "slowest call (calls that traced excluded)" },
+    { key: "total_us", label: "total", kind: "us", width: 88, title: "all calls, tracing included" },
     { key: "defined", label: "defined at", kind: "loc", width: 130, loc: (r) => (r.loc as SourceLocation | null) || null },
   ];
   renderTable(root, functionRows(functions), columns, {
