@@ -144,6 +144,12 @@ class Profile:
     graph: dict = field(default_factory=lambda: {"nodes": []})
     python: dict = field(default_factory=lambda: {"samples": 0, "top": []})
     flame: dict = field(default_factory=dict)  # merged Python -> function -> op -> kernel tree
+    # steps found in what ran: {source, reason, count, rows: [{step, name, start_us, wall_us, breakdown: {category: us},
+    # outlier}]} (analysis/steps.py)
+    step_summary: dict = field(default_factory=dict)
+    findings: list = field(default_factory=list)  # [{kind, severity, title, evidence, location, fix}], ranked
+    # allocator timelines: {allocators: [{name, capacity_bytes, peak_bytes, peak_time_us, timeline, at_peak}], note}
+    memory: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     error: str = ""  # the exception the traced code raised, if any
     xspaces: dict = field(default_factory=dict, repr=False)  # host -> XSpace bytes

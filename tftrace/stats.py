@@ -45,6 +45,9 @@ def stats_dict(profile, top: int | None = None) -> dict:
             {"function": g["function"], "nodes": sum(len(p) for p in g.get("partitions", [])),
              "origin": g.get("origin", "run_metadata")} for g in profile.graph.get("functions", [])]},
         "flame": _flame(profile.flame) if profile.flame else None,
+        "steps": dict(profile.step_summary) or {"source": "none", "count": 0, "rows": []},
+        "findings": list(profile.findings),
+        "memory": dict(profile.memory) or {"allocators": []},
         "python": dict(profile.python),
         "warnings": list(profile.warnings),
     }
