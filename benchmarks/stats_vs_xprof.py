@@ -1,4 +1,5 @@
-"""tftrace stats against XProf computing the same tables (op stats + kernel stats).
+"""tftrace stats against XProf computing the same tables (op stats, kernel stats, memory
+profile, input pipeline: the tools whose numbers ``tftrace stats`` reports).
 
 Each measurement is a whole cold process (interpreter start, imports, parse,
 analysis, output): the ``tftrace`` command as users run it (with its forked
@@ -30,7 +31,7 @@ TFTRACE = str(Path(sys.executable).with_name("tftrace"))  # the command users ru
 XPROF_SNIPPET = """
 import sys
 from xprof.convert import raw_to_tool_data as r
-for tool in ("framework_op_stats", "kernel_stats"):
+for tool in ("framework_op_stats", "kernel_stats", "memory_profile", "input_pipeline_analyzer"):
     data, _ = r.xspace_to_tool_data([sys.argv[1]], tool, {})
     sys.stdout.write(data.decode() if isinstance(data, bytes) else data)
 """

@@ -78,8 +78,21 @@ def eager(tf):
         a = tf.matmul(a, a) / 256.0
 
 
+def keras_memory(tf) -> int:
+    """A Keras MLP whose weights (3.2 MB) and Adam state dominate what the allocator holds; returns
+    the weights' bytes. Record it with TF_CPU_ALLOCATOR_USE_BFC=1 to see every CPU allocation."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2048, 256)).astype("float32")
+    y = rng.integers(0, 10, size=2048)
+    model = tf.keras.Sequential([tf.keras.Input((256,)), tf.keras.layers.Dense(1024, activation="relu"),
+                                 tf.keras.layers.Dense(512, activation="relu"), tf.keras.layers.Dense(10)])
+    model.compile("adam", tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, epochs=1, batch_size=256, verbose=0)
+    return sum(v.numpy().nbytes for v in model.weights)
+
+
 WORKLOADS = {"keras_fit": keras_fit, "gradient_tape": gradient_tape, "tf_data": tf_data,
-             "lstm": lstm, "eager": eager}
+             "lstm": lstm, "eager": eager, "keras_memory": keras_memory}
 
 
 def record(tf, fn, out_path: str) -> None:

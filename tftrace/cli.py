@@ -64,6 +64,10 @@ def _run(args) -> int:
     if t.profile is not None:
         where = t.profile.save(args.output) if args.output else f"run {t.run_id}"
         print(f"tftrace: {t.profile.event_count:,} events, {len(t.profile.ops)} ops -> {where}", file=sys.stderr)
+        from .analysis.findings import one_line
+
+        if t.profile.findings:
+            print(one_line(t.profile.findings), file=sys.stderr)
     return code
 
 

@@ -92,6 +92,10 @@ class TftraceMagics(Magics):
     def _after(self, t, args) -> None:
         from .display import show
 
+        from .analysis.findings import one_line
+
+        if t.profile.findings:  # one line under the cell, above the views
+            print(one_line(t.profile.findings), file=sys.stderr)
         if args.report:
             t.profile.to_html(args.report)
         if not args.quiet:

@@ -119,7 +119,7 @@ def _getter(cls):
 _FIELD_NAMES: dict = {}
 _GETTERS: dict = {}
 
-_TRANSIENT = ("xspaces", "call_ops")
+_TRANSIENT = ("xspaces", "call_ops", "busy")
 _ROW_TYPES = {"devices": Device, "ops": OpStat, "kernels": KernelStat,
               "memcpy": MemcpyStat, "functions": FunctionStat, "steps": Step}
 
@@ -156,6 +156,9 @@ class Profile:
     # {call site id: {op name: self us}} measured inside the tf.function calls of a live trace
     # (analysis -> flame tree; not stored: the flame tree holds what it says)
     call_ops: dict = field(default_factory=dict, repr=False)
+    # {category: [(start ps, end ps)]} when each kind of work ran, on the host the steps were read on
+    # (analysis -> step breakdown; not stored: the breakdown holds what it says)
+    busy: dict = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
         out = {"schema": SCHEMA}

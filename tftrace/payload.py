@@ -10,6 +10,12 @@ Code locations travel as {file, line, cell} (cell "In [7]" for a notebook cell) 
 "In [7], line 3" or "file.py:12" (``location_label``): the ops table has them as columns
 (``source`` label, ``source_file``, ``source_line``, ``source_cell``; ``layer`` "dense_1
 (Dense)"), graph nodes and flame nodes carry them, functions have ``defined_at``.
+
+The answers (``findings``, ``steps``, ``memory``; see ``_findings``, ``_steps``, ``_memory``)
+are bounded: step rows as columns (at most ``MAX_STEPS``), at most ``MAX_MEMORY_POINTS``
+points per allocator and ``MAX_AT_PEAK`` rows of tensors alive at its peak. Their times are
+us from the XSpace origin; ``timeline.origin_us`` is where the timeline's 0 sits on that
+clock (the earliest event kept), so a view puts a step at ``start_us - origin_us``.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ from .model import row_dict
 SCHEMA = "tftrace.payload/1"
 MIME_TYPE = "application/vnd.tftrace.payload+json"
 _U32 = 2**32 - 1
+MAX_FINDINGS = 50
+MAX_FINDING_STEPS = 200  # step numbers named per finding
+MAX_STEPS = 5_000  # step rows (the first ones; ``steps.count`` keeps the total)
+MAX_MEMORY_POINTS = 2_000  # per allocator timeline
+MAX_AT_PEAK = 1_000  # tensors alive at an allocator's peak, largest first
 _CONTROL = re.compile(r"^\^")
 
 
@@ -215,7 +226,7 @@ def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
                 durations.append(_int64(line.duration_ps))
                 names.append(name_ids[_int64(line.name_index)])
     if not lanes:
-        return {"lanes": [], "count": 0, "dropped": 0}
+        return {"lanes": [], "count": 0, "dropped": 0, "origin_us": 0.0}
     lane = np.concatenate(lane_ids)
     start_ns = np.concatenate(starts) // 1000
     dur_ns = np.minimum(np.concatenate(durations) // 1000, _U32).astype(np.uint32)
@@ -228,7 +239,8 @@ def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
         lane, start_ns, dur_ns, name = lane[keep], start_ns[keep], dur_ns[keep], name[keep]
     order = np.lexsort((start_ns, lane))
     lane, start_ns, dur_ns, name = lane[order], start_ns[order], dur_ns[order], name[order]
-    start_ns = start_ns - start_ns.min()
+    origin_ns = int(start_ns.min())
+    start_ns = start_ns - origin_ns
     delta = np.diff(start_ns, prepend=0)
     first_of_lane = np.r_[True, lane[1:] != lane[:-1]]
     delta[first_of_lane] = start_ns[first_of_lane]
@@ -237,6 +249,7 @@ def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
     else:
         start_col = {"start_delta_u32": pack(delta.astype(np.uint32))}
     return {"lanes": lanes, "count": int(len(lane)), "dropped": dropped, "min_kept_ns": min_kept_ns,
+            "origin_us": origin_ns / 1000,
             "lane_u16": pack(lane), "dur_u32": pack(dur_ns), "name_i32": pack(name.astype(np.int32)),
             **start_col, "encoding": "gzip+base64"}
 
@@ -263,9 +276,146 @@ def build(profile, max_events: int | None = None, max_ops: int | None = None, ma
         "flame": _compact_tree(profile.flame if profile.flame else ops_tree(profile, max_ops), strings),
         "flame_source": "python" if profile.flame else "ops",
         "timeline": timeline(profile, strings, max_events),
+        "findings": _findings(profile.findings),
+        "steps": _steps(profile.step_summary, strings),
+        "memory": _memory(profile.memory, strings),
         "charts": _charts(profile) if charts else {},
         "strings": strings.table,
     }
+
+
+def _location(loc) -> dict:
+    """{file, line, cell} with only the parts that are known ({} for none)."""
+    if not isinstance(loc, dict):
+        return {}
+    out = {}
+    if loc.get("file"):
+        out["file"] = str(loc["file"])
+    if loc.get("line"):
+        out["line"] = int(loc["line"])
+    if loc.get("cell"):
+        out["cell"] = str(loc["cell"])
+    return out
+
+
+_FINDING_TEXT = ("kind", "severity", "title", "evidence", "fix")
+
+
+def _findings(findings) -> list[dict]:
+    """Ranked findings as the analysis wrote them: the text fields, the location ({} if none), the step
+    numbers affected (``steps``, matching ``steps.step``) and any other scalar the rule added (``impact_us``)."""
+    out = []
+    for f in list(findings or [])[:MAX_FINDINGS]:
+        row = {key: str(f.get(key) or "") for key in _FINDING_TEXT}
+        row["location"] = _location(f.get("location"))
+        steps = [int(s) for s in (f.get("steps") or [])]
+        if steps:
+            row["steps"] = steps[:MAX_FINDING_STEPS]
+            if len(steps) > MAX_FINDING_STEPS:
+                row["steps_omitted"] = len(steps) - MAX_FINDING_STEPS
+        for key, value in f.items():
+            if key not in row and key != "steps" and isinstance(value, (int, float, str, bool)):
+                row[key] = value
+        out.append(row)
+    return out
+
+
+def _us(value, digits: int = 3) -> float:
+    return round(float(value or 0.0), digits)
+
+
+def _name_prefix(names: list, steps: list) -> str | None:
+    """The common prefix when every name is prefix + its step number ("train_step 12"), else None."""
+    if not names:
+        return None
+    prefix = names[0][:len(names[0]) - len(str(steps[0]))]
+    if all(name == f"{prefix}{step}" for name, step in zip(names, steps)):
+        return prefix
+    return None
+
+
+def _steps(summary, strings: Strings) -> dict:
+    """The step summary with its rows as columns: ``step``, ``name`` and ``outlier`` (string ids), ``start_us``,
+    ``wall_us``, and ``breakdown`` {category: [us per step]} over ``categories`` (in their order; a category
+    the rows use but ``categories`` does not name is appended). ``count`` is every step found; ``shown`` the
+    rows here (the first ``MAX_STEPS``). When every name is a prefix and the step number ("train_step 12"),
+    ``name_prefix`` replaces the ``name`` column (10^4 distinct names would fill the string table). Parts
+    are rounded to 10 ns."""
+    summary = summary or {}
+    rows = list(summary.get("rows") or [])
+    shown = rows[:MAX_STEPS]
+    categories = [str(c) for c in summary.get("categories") or []]
+    for r in shown:
+        for c in r.get("breakdown") or {}:
+            if c not in categories:
+                categories.append(c)
+    numbers = [int(r.get("step", i + 1)) for i, r in enumerate(shown)]
+    names = [str(r.get("name") or "") for r in shown]
+    prefix = _name_prefix(names, numbers)
+    out = {
+        "source": str(summary.get("source") or "none"),
+        "function": str(summary.get("function") or ""),
+        "reason": str(summary.get("reason") or ""),
+        "count": int(summary.get("count") or len(rows)),
+        "shown": len(shown),
+        "categories": categories,
+        "columns": {
+            "step": numbers,
+            "start_us": [_us(r.get("start_us")) for r in shown],
+            "wall_us": [_us(r.get("wall_us")) for r in shown],
+            "outlier": strings.ids(str(r.get("outlier") or "") for r in shown),
+        },
+        "breakdown": {c: [_us((r.get("breakdown") or {}).get(c), 2) for r in shown] for c in categories},
+    }
+    if prefix is None:
+        out["columns"]["name"] = strings.ids(names)
+    else:
+        out["name_prefix"] = prefix
+    return out
+
+
+def _memory_points(points) -> dict:
+    """[[t_us, bytes], ...] as two columns, at most MAX_MEMORY_POINTS (the largest of each run, so the
+    peak stays)."""
+    points = list(points or [])
+    n = len(points)
+    if n > MAX_MEMORY_POINTS:
+        chosen = []
+        for b in range(MAX_MEMORY_POINTS):
+            run = points[b * n // MAX_MEMORY_POINTS:(b + 1) * n // MAX_MEMORY_POINTS]
+            chosen.append(max(run, key=lambda p: p[1]))
+        points = chosen
+    return {"t_us": [_us(p[0]) for p in points], "bytes": [int(p[1]) for p in points]}
+
+
+_AT_PEAK_TEXT = ("op", "shape", "dtype", "region")
+_AT_PEAK_NUMBERS = ("bytes", "requested_bytes", "count")
+
+
+def _memory(memory, strings: Strings) -> dict:
+    """Per allocator: name, host, capacity, peak (bytes, time, fragmentation), the bytes-in-use timeline as
+    columns and the tensors alive at the peak as a table (largest first); ``note`` says why there is none or
+    how to read it."""
+    memory = memory or {}
+    allocators = []
+    for a in memory.get("allocators") or []:
+        rows = sorted(a.get("at_peak") or [], key=lambda r: -(r.get("bytes") or 0))
+        kept = rows[:MAX_AT_PEAK]
+        table = {"count": len(kept), "text": list(_AT_PEAK_TEXT),
+                 "columns": {k: strings.ids(str(r.get(k) or "") for r in kept) for k in _AT_PEAK_TEXT}}
+        table["columns"].update({k: [int(r.get(k) or (1 if k == "count" else 0)) for r in kept]
+                                 for k in _AT_PEAK_NUMBERS})
+        allocators.append({
+            "name": str(a.get("name") or ""), "host": str(a.get("host") or ""),
+            "capacity_bytes": int(a.get("capacity_bytes") or 0), "peak_bytes": int(a.get("peak_bytes") or 0),
+            "peak_time_us": _us(a.get("peak_time_us")),
+            "fragmentation_pct": round(float(a.get("fragmentation_pct") or 0.0), 2),
+            "events": int(a.get("events") or 0), "lifetime_peak_bytes": int(a.get("lifetime_peak_bytes") or 0),
+            "timeline": _memory_points(a.get("timeline")),
+            "at_peak": table,
+            "at_peak_omitted": int(a.get("at_peak_omitted") or 0) + len(rows) - len(kept),
+        })
+    return {"allocators": allocators, "note": str(memory.get("note") or "")}
 
 
 def _charts(profile) -> dict:

@@ -108,6 +108,7 @@ def _ellipsize(text: str, width: int) -> str:
 def to_table(profile, top: int | None = 20) -> str:
     lines = [f"tftrace: {profile.source or profile.name}  ({profile.event_count:,} events, "
              f"{profile.duration_us / 1e3:,.1f} ms)"]
+    lines += findings_table(profile.findings) + steps_table(profile.step_summary)
     total_self = sum(op.self_us for op in profile.ops) or 1.0
     hosts = len(profile.hosts) > 1
     host_head = f"{'host':<24} " if hosts else ""
@@ -158,3 +159,35 @@ def function_table(functions) -> list[str]:
         if f.retraces and f.retraces[-1].get("fix"):
             lines.append(f"{'':>30}fix: {f.retraces[-1]['fix']}")
     return lines
+
+
+def findings_table(findings: list) -> list[str]:
+    """The findings, most important first: title, evidence, where, fix."""
+    from .analysis.locations import label
+
+    if not findings:
+        return []
+    lines = ["", "findings:"]
+    for n, f in enumerate(findings, 1):
+        where = label(f.get("location") or {})
+        lines.append(f"{n}. [{f['severity']}] {f['title']}" + (f"  ({where})" if where else ""))
+        lines.append(f"   {f['evidence']}")
+        lines.append(f"   fix: {f['fix']}")
+    return lines
+
+
+def steps_table(summary: dict) -> list[str]:
+    """One paragraph: where the steps come from and where their time went."""
+    if not summary:
+        return []
+    if not summary.get("count"):
+        return ["", f"steps: none ({summary.get('reason', '')})"]
+    rows = summary["rows"]
+    walls = sorted(r["wall_us"] for r in rows)
+    total = sum(walls) or 1.0
+    parts = {c: sum(r["breakdown"].get(c, 0.0) for r in rows) for c in summary.get("categories", [])}
+    split = ", ".join(f"{c} {100 * us / total:.0f}%" for c, us in parts.items() if us)
+    outliers = sum(1 for r in rows if r.get("outlier"))
+    return ["", f"steps: {summary['count']} ({summary['reason']})",
+            f"  median {walls[len(walls) // 2] / 1e3:,.2f} ms, max {walls[-1] / 1e3:,.2f} ms"
+            f"{f', {outliers} outlier(s)' if outliers else ''}; time went to: {split}"]

@@ -1,7 +1,9 @@
 // Renders every view of one profile into a root element, with tabs and linked selection.
 // Used alike by the HTML report, the notebook output and the JupyterLab mime renderer.
 // Escape anywhere in the views clears the selection in all of them. `onReveal` (given by
-// JupyterLab) makes code locations in notebook cells links that show the cell.
+// JupyterLab) makes code locations in notebook cells links that show the cell. Views can
+// open another tab through the bus (`bus.openView`), e.g. a step from the steps view on
+// the timeline.
 
 import { SelectionBus } from "./bus";
 import { el } from "./dom";
@@ -10,6 +12,8 @@ import { Data, Payload, decode } from "./payload";
 import { injectStyles } from "./styles";
 import { renderFlame } from "./views/flame";
 import { renderGraph } from "./views/graph";
+import { renderMemory } from "./views/memory";
+import { renderSteps } from "./views/steps";
 import { renderSummary } from "./views/summary";
 import { renderFunctions, renderKernels, renderOps } from "./views/tables";
 import { renderTimeline } from "./views/timeline";
@@ -17,13 +21,15 @@ import { renderTimeline } from "./views/timeline";
 type Renderer = (root: HTMLElement, data: Data, bus: SelectionBus, links: Locations) => void;
 
 export const VIEWS: [string, string, Renderer][] = [
-  ["summary", "Summary", (root, data) => renderSummary(root, data)],
+  ["summary", "Summary", renderSummary],
+  ["steps", "Steps", renderSteps],
   ["ops", "Ops", renderOps],
   ["kernels", "GPU kernels", renderKernels],
   ["functions", "tf.functions", renderFunctions],
   ["graph", "Op graph", renderGraph],
   ["flame", "Flame graph", renderFlame],
   ["timeline", "Timeline", renderTimeline],
+  ["memory", "Memory", renderMemory],
 ];
 
 export interface RenderOptions {
@@ -53,6 +59,7 @@ export async function render(root: HTMLElement, payload: Payload | string, optio
   app.append(title, tabs);
   root.replaceChildren(app);
   const views: HTMLElement[] = [];
+  const buttons = new Map<string, HTMLButtonElement>();
   for (const [name, label] of VIEWS) {
     const view = el("div", { class: "tft-view", "data-tftrace-view": name, role: "tabpanel" });
     const button = el("button", { role: "tab", "data-tftrace-tab": name }, [label]);
@@ -64,7 +71,13 @@ export async function render(root: HTMLElement, payload: Payload | string, optio
     tabs.append(button);
     app.append(view);
     views.push(view);
+    buttons.set(name, button);
   }
+  // the button that asked is hidden with its view: keep the keyboard (Escape) in the app
+  bus.openView = (name) => {
+    buttons.get(name)?.click();
+    app.focus({ preventScroll: true });
+  };
   // Draw every view (hidden ones at a default width) so all are ready at once.
   VIEWS.forEach(([name, , renderer], i) => {
     try {

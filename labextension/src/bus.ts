@@ -1,12 +1,26 @@
 // Linked selection: selecting an op (by name) in one view highlights it in the others.
 // null is "nothing selected": Escape or a click on empty space clears the selection in
-// every view (each listener handles null).
+// every view (each listener handles null). A time range (a step) is selected apart from
+// the op: the steps view, the timeline's step strip and the findings set it, the timeline
+// zooms to it; Escape clears both. `openView` shows another tab (set by app.ts).
 
 export type Listener = (name: string | null, origin: string) => void;
 
+// A span on the timeline's clock (us from its first event); `step` is the row index in Data.steps.
+export interface TimeRange {
+  startUs: number;
+  endUs: number;
+  step?: number;
+}
+
+export type RangeListener = (range: TimeRange | null, origin: string) => void;
+
 export class SelectionBus {
   private listeners: Listener[] = [];
+  private rangeListeners: RangeListener[] = [];
   selected: string | null = null;
+  range: TimeRange | null = null;
+  openView: (name: string) => void = () => {};
 
   subscribe(listener: Listener): void {
     this.listeners.push(listener);
@@ -17,11 +31,21 @@ export class SelectionBus {
     for (const listener of this.listeners) listener(name, origin);
   }
 
-  // Clear the selection (a no-op when nothing is selected); true if something was selected.
+  subscribeRange(listener: RangeListener): void {
+    this.rangeListeners.push(listener);
+  }
+
+  selectRange(range: TimeRange | null, origin: string): void {
+    this.range = range;
+    for (const listener of this.rangeListeners) listener(range, origin);
+  }
+
+  // Clear the selection and the range (a no-op when neither is set); true if something was selected.
   clear(origin: string): boolean {
-    if (this.selected === null) return false;
-    this.select(null, origin);
-    return true;
+    const had = this.selected !== null || this.range !== null;
+    if (this.selected !== null) this.select(null, origin);
+    if (this.range !== null) this.selectRange(null, origin);
+    return had;
   }
 }
 

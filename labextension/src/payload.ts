@@ -27,6 +27,7 @@ export interface RawTimeline {
   start_delta_u32?: string;
   start_abs_f64?: string;
   encoding?: string;
+  origin_us?: number; // where the timeline's 0 sits on the XSpace clock (steps and memory use that clock)
 }
 
 // A line of the user's code: a file and line, and the notebook cell ("In [7]") when it ran in one.
@@ -98,6 +99,47 @@ export interface FunctionRow {
 // [name, kind, value, 0, children, file?, line?, cell?, device?, calls?]: trailing unknown slots are left out.
 export type RawFlameNode = [number, number, number, number, RawFlameNode[], ...number[]];
 
+// A finding: what to change, with the measurement behind it and the user line it is about.
+export interface Finding {
+  kind: string; // input-bound | retrace-bound | eager-bound | launch-bound | cpu-fallback | memcpy | step-outlier | ...
+  severity: string; // high | medium | low
+  title: string;
+  evidence: string;
+  fix: string;
+  location: SourceLocation; // {} when none
+  steps?: number[]; // step numbers affected (the `step` column of the steps)
+  steps_omitted?: number;
+  impact_us?: number;
+}
+
+// The steps, rows as columns (string ids for name and outlier), times in us on the XSpace clock.
+export interface RawSteps {
+  source: string; // markers | function | none
+  function: string;
+  reason: string;
+  count: number; // every step found
+  shown?: number; // the rows here
+  categories: string[];
+  // name: string ids, or absent when every name is `name_prefix` + the step number
+  columns: { step: number[]; name?: number[]; start_us: number[]; wall_us: number[]; outlier: number[] };
+  name_prefix?: string;
+  breakdown: Record<string, number[]>;
+}
+
+export interface RawAllocator {
+  name: string;
+  host: string;
+  capacity_bytes: number; // 0 if unknown
+  peak_bytes: number;
+  peak_time_us: number; // XSpace clock
+  fragmentation_pct: number;
+  events?: number;
+  lifetime_peak_bytes?: number;
+  timeline: { t_us: number[]; bytes: number[] };
+  at_peak: Table; // op, shape, dtype, region (text); bytes, requested_bytes, count
+  at_peak_omitted?: number;
+}
+
 export interface Payload {
   schema: string;
   meta: { name: string; source: string; created: string; duration_us: number; event_count: number; hosts: string[]; error: string };
@@ -115,6 +157,10 @@ export interface Payload {
   timeline: RawTimeline;
   charts: Record<string, string>;
   strings: string[];
+  // added within /1: absent in older payloads
+  findings?: Finding[];
+  steps?: RawSteps;
+  memory?: { allocators: RawAllocator[]; note: string };
 }
 
 export interface FlameNode {
@@ -141,11 +187,51 @@ export interface Timeline {
   laneOffsets: Uint32Array; // events of lane i are [laneOffsets[i], laneOffsets[i+1]), sorted by start
 }
 
+export interface StepRow {
+  index: number; // row in the payload
+  step: number;
+  name: string;
+  startUs: number; // on the timeline's clock (0 = the timeline's first event)
+  wallUs: number;
+  parts: number[]; // us per category, in `categories` order
+  outlier: string; // "" or why
+}
+
+export interface Steps {
+  source: string;
+  function: string;
+  reason: string;
+  count: number;
+  categories: string[];
+  rows: StepRow[];
+}
+
 export interface Data {
   payload: Payload;
   strings: string[];
   timeline: Timeline;
   flame: FlameNode;
+  steps: Steps;
+}
+
+// The steps, rows resolved, start times moved to the timeline's clock.
+export function decodeSteps(raw: RawSteps | undefined, strings: string[], originUs: number): Steps {
+  if (!raw || !raw.columns) return { source: "none", function: "", reason: "", count: 0, categories: [], rows: [] };
+  const c = raw.columns;
+  const categories = raw.categories || [];
+  const rows: StepRow[] = [];
+  for (let i = 0; i < (c.step || []).length; i++) {
+    rows.push({
+      index: i,
+      step: c.step[i],
+      name: c.name ? (strings[c.name[i]] ?? "") : `${raw.name_prefix ?? ""}${c.step[i]}`,
+      startUs: (Number(c.start_us[i]) || 0) - originUs,
+      wallUs: Number(c.wall_us[i]) || 0,
+      parts: categories.map((k) => Number((raw.breakdown[k] || [])[i]) || 0),
+      outlier: strings[c.outlier[i]] ?? "",
+    });
+  }
+  return { source: raw.source || "none", function: raw.function || "", reason: raw.reason || "", count: raw.count || rows.length, categories, rows };
 }
 
 const B64 = new Uint8Array(256);
@@ -233,7 +319,8 @@ export async function decode(payload: Payload): Promise<Data> {
     throw new Error(`unsupported tftrace payload: ${payload ? payload.schema : "none"} (expected ${SCHEMA})`);
   }
   const timeline = await decodeTimeline(payload.timeline);
-  return { payload, strings: payload.strings, timeline, flame: decodeFlame(payload.flame, payload.strings) };
+  const steps = decodeSteps(payload.steps, payload.strings, Number(payload.timeline.origin_us) || 0);
+  return { payload, strings: payload.strings, timeline, flame: decodeFlame(payload.flame, payload.strings), steps };
 }
 
 // Row i of a payload table as an object, string ids resolved.

@@ -1,8 +1,11 @@
 // One stylesheet for every view, injected once per document (or shadow root).
 
 import { LOCATION_CSS } from "./location";
+import { FINDINGS_CSS } from "./views/findings";
 import { FLAME_CSS } from "./views/flame";
 import { GRAPH_CSS } from "./views/graph";
+import { MEMORY_CSS } from "./views/memory";
+import { STEPS_CSS } from "./views/steps";
 import { SUMMARY_CSS } from "./views/summary";
 import { TABLES_CSS } from "./views/tables";
 import { TIMELINE_CSS } from "./views/timeline";
@@ -29,7 +32,8 @@ const BASE_CSS = `
 .tft-empty { color: var(--tft-muted, #667085); padding: 12px 4px; font-style: italic; }
 `;
 
-export const CSS = [BASE_CSS, LOCATION_CSS, TABLES_CSS, SUMMARY_CSS, GRAPH_CSS, FLAME_CSS, TIMELINE_CSS].join("\n");
+export const CSS = [BASE_CSS, LOCATION_CSS, TABLES_CSS, SUMMARY_CSS, FINDINGS_CSS, STEPS_CSS, MEMORY_CSS, GRAPH_CSS, FLAME_CSS,
+  TIMELINE_CSS].join("\n");
 
 export function injectStyles(doc: Document = document): void {
   if (doc.getElementById("tftrace-styles")) return;

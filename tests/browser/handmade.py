@@ -102,3 +102,134 @@ def big_profile(n_ops: int = 900, with_graph: bool = False) -> Profile:
         devices=[Device("/host:CPU", "localhost", "cpu", 10), Device("/device:GPU:0", "localhost", "gpu", 10)],
         ops=ops, functions=functions(), flame=flame(ops),
         graph=graph(ops) if with_graph else {"nodes": []})
+
+
+# ---- answers: findings, steps, memory (issue 9), with a small timeline the steps align with
+
+HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
+CATEGORIES = ["input", "tracing", "memcpy_h2d", "device_compute", "host_compute", "other", "python"]
+N_STEPS = 40
+STEP_US = 12_000.0
+LINE_START_US = 1_000.0  # the host line's timestamp (the XSpace origin) ...
+FIRST_EVENT_US = 1_500.0  # ... lies before its first event: the timeline's 0 is here
+OUTLIERS = {1: "20.8x the median step: tracing (graph building) took 230.0 ms",
+            23: "4.0x the median step: mostly input (36.0 ms)"}
+
+
+def step_rows() -> list[dict]:
+    """Steps of train_step: step 1 traced (250 ms), step 23 waited for input (48 ms), the rest 12 ms."""
+    rows, start = [], FIRST_EVENT_US - LINE_START_US  # step starts on the XSpace clock
+    for n in range(1, N_STEPS + 1):
+        parts = {"input": 800.0 + 10 * n, "memcpy_h2d": 600.0, "device_compute": 7_000.0, "host_compute": 900.0,
+                 "other": 1_500.0}
+        if n == 1:
+            parts["tracing"] = 230_000.0
+        if n == 23:
+            parts["input"] = 36_000.0
+        wall = 250_000.0 if n == 1 else 48_000.0 if n == 23 else STEP_US
+        parts["python"] = wall - sum(parts.values())
+        rows.append({"step": n, "name": f"train_step {n}", "start_us": start, "wall_us": wall,
+                     "breakdown": {c: parts[c] for c in CATEGORIES if c in parts}, "outlier": OUTLIERS.get(n, "")})
+        start += wall
+    return rows
+
+
+def step_summary() -> dict:
+    return {"source": "function", "function": "train_step",
+            "reason": "no step markers; each call of train_step is a step (40 calls, 98% of tf.function call time)",
+            "count": N_STEPS, "rows": step_rows(), "categories": list(CATEGORIES)}
+
+
+def findings() -> list[dict]:
+    return [
+        {"kind": "input-bound", "severity": "high", "title": "input-bound: 38% of step time waiting for data",
+         "evidence": "250.0 ms of 660.0 ms in 39 steps waiting for the next element (39 steps over 20%).",
+         "location": {"file": NOTEBOOK_FILE, "line": 4, "cell": "In [8]"},
+         "fix": "map(..., num_parallel_calls=tf.data.AUTOTUNE); end the pipeline with .prefetch(tf.data.AUTOTUNE)",
+         "steps": [23, 5, 6], "impact_us": 250_000.0},
+        {"kind": "retrace-bound", "severity": "medium", "title": "retrace-bound: train_step traced 3 times in 50 calls",
+         "evidence": "2 retraces took 2.35 s (98% of the function's 2.40 s); last cause: training: Python value True -> False.",
+         "location": {"file": NOTEBOOK_FILE, "line": 2, "cell": "In [5]"},
+         "fix": "pass training as a tf.constant", "impact_us": 2_350_000.0},
+        {"kind": "step-outlier", "severity": "low", "title": "2 outlier steps: step 1 took 250.0 ms",
+         "evidence": f"step 1: {OUTLIERS[1]}; step 23: {OUTLIERS[23]}.",
+         "location": {"file": NOTEBOOK_FILE, "line": 4, "cell": "In [8]"},
+         "fix": "expected once per new input signature: warm the function up before the profiled part",
+         "steps": [1, 23], "impact_us": 262_000.0},
+        {"kind": "cpu-fallback", "severity": "low", "title": HOSTILE_TITLE,
+         "evidence": 'kernel "EigenMetaKernel<Eigen::TensorMap<float>>" ran 3 ops on the CPU: <b>bold?</b>',
+         "location": {"file": SCRIPT_FILE, "line": 41}, "fix": "keep <script>alert(2)</script> inputs on the GPU"},
+    ]
+
+
+def memory() -> dict:
+    """Two allocators: the GPU's BFC (peak 1.20 GiB at the 23rd step, capacity 1.50 GiB) and the pinned host one."""
+    gib = 1 << 30
+    rows = step_rows()
+    points, peak_t = [], rows[22]["start_us"] + 20_000.0
+    for r in rows:
+        for k in range(10):
+            t = r["start_us"] + k * r["wall_us"] / 10
+            points.append([t, int(0.35 * gib + (0.3 * gib if r["step"] == 23 else 0.1 * gib) * (k % 5) / 4)])
+    points.append([peak_t, int(1.2 * gib)])
+    points.sort()
+    at_peak = [{"op": f"model/dense_{i}/MatMul", "bytes": (i + 1) * 3 << 20, "requested_bytes": (i + 1) * 3 << 20,
+                "count": 1, "shape": f"[32,{(i + 1) * 256}]", "dtype": "float", "region": "output"} for i in range(30)]
+    at_peak.append({"op": "unused preallocated device memory", "bytes": 180 << 20, "requested_bytes": 180 << 20,
+                    "count": 1, "shape": "unknown", "dtype": "INVALID", "region": "persist/dynamic"})
+    gpu = {"name": "GPU_0_bfc", "capacity_bytes": int(1.5 * gib), "peak_bytes": int(1.2 * gib),
+           "peak_time_us": peak_t, "fragmentation_pct": 3.25, "timeline": points, "at_peak": at_peak, "events": 4_000}
+    host = {"name": "gpu_host_bfc", "capacity_bytes": 0, "peak_bytes": 64 << 20, "peak_time_us": 2_000.0,
+            "fragmentation_pct": 0.0, "timeline": [[1_000.0, 0], [2_000.0, 64 << 20], [300_000.0, 16 << 20]],
+            "at_peak": [{"op": "IteratorGetNext", "bytes": 64 << 20, "shape": "[32,784]", "dtype": "float",
+                         "region": "output"}], "events": 3}
+    return {"allocators": [gpu, host], "note": "bytes in use per allocator from TensorFlow's allocator events"}
+
+
+def step_xspace() -> bytes:
+    """One host line (timestamp at LINE_START_US) with a train_step call per step, and a GPU stream with a
+    kernel in each: the steps' starts (XSpace clock) are these events' starts."""
+    from tftrace.analysis import xplane_pb
+
+    space = xplane_pb.XSpace(hostnames=["localhost"])
+    host = space.planes.add(id=1, name="/host:CPU")
+    host.event_metadata[1].id = 1
+    host.event_metadata[1].name = "train_step"
+    gpu = space.planes.add(id=2, name="/device:GPU:0")
+    gpu.event_metadata[1].id = 1
+    gpu.event_metadata[1].name = "volta_sgemm_128x64_nn"
+    base_ns = 1_700_000_000_000_000_000
+    line = host.lines.add(id=1, name="tf_Compute", timestamp_ns=base_ns)
+    stream = gpu.lines.add(id=7, name="Stream #7", timestamp_ns=base_ns)
+    for r in step_rows():
+        offset_ps = int(round(r["start_us"] * 1e6))  # from the line's timestamp, the XSpace origin
+        line.events.add(metadata_id=1, offset_ps=offset_ps, duration_ps=int((r["wall_us"] - 500) * 1e6))
+        stream.events.add(metadata_id=1, offset_ps=offset_ps + 2_000_000_000, duration_ps=7_000_000_000)
+    return space.SerializeToString()
+
+
+def answers_profile(with_timeline: bool = True) -> Profile:
+    """The big profile plus findings (one with a hostile title), 40 steps with two outliers, two allocators."""
+    profile = big_profile(n_ops=120)
+    profile.name = "answers"
+    profile.findings = findings()
+    profile.step_summary = step_summary()
+    profile.memory = memory()
+    if with_timeline:
+        profile.xspaces = {"localhost": step_xspace()}
+    return profile
+
+
+def quiet_profile(steps: bool) -> Profile:
+    """No findings; with ``steps`` 40 healthy steps, else none (and why); no allocator events (and why)."""
+    profile = big_profile(n_ops=30)
+    profile.name = "quiet"
+    if steps:
+        rows = [dict(r, outlier="") for r in step_rows()]
+        profile.step_summary = dict(step_summary(), rows=rows)
+    else:
+        profile.step_summary = {"source": "none", "function": "", "count": 0, "rows": [], "categories": [],
+                                "reason": "no step markers and no tf.function calls: the work ran as eager ops"}
+    profile.memory = {"allocators": [], "note": "no allocator events were recorded: TensorFlow's BFC allocators "
+                                                "record them (GPU)"}
+    return profile

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from browserkit import Lab, Page
-from test_report import wait_ready
+from test_report import VIEWS, wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.tf]
 MIME = "application/vnd.tftrace.payload+json"
@@ -65,7 +65,7 @@ def test_lab_renders_saves_and_rerenders_without_kernel_then_nbconvert(browser, 
         p.get_by_role("menuitem", name="Run", exact=True).click()
         p.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         wait_ready(p, timeout=120_000)
-        assert output_views(p).count() == 7
+        assert output_views(p).count() == len(VIEWS)
         save(p, notebook)
         saved = nbformat.read(notebook, as_version=4)
         [bundle] = [o for o in saved.cells[2].outputs if o.get("output_type") == "display_data"]
@@ -83,7 +83,7 @@ def test_lab_renders_saves_and_rerenders_without_kernel_then_nbconvert(browser, 
         p.goto(lab.url("profile.ipynb"))
         wait_ready(p, timeout=60_000)
         assert lab.api("kernels") == []
-        assert output_views(p).count() == 7
+        assert output_views(p).count() == len(VIEWS)
         assert [e for e in page.errors if "kernel" not in e.lower()] == []
     finally:
         page.close()
@@ -96,7 +96,7 @@ def test_lab_renders_saves_and_rerenders_without_kernel_then_nbconvert(browser, 
     try:
         page.page.goto(f"file://{html_path}")
         frame = page.page.frame_locator("iframe.tftrace-report").first
-        for view in ("summary", "ops", "kernels", "functions", "graph", "flame", "timeline"):
+        for view in VIEWS:
             frame.locator(f'[data-tftrace-view="{view}"][data-tftrace-ready="true"]').wait_for(
                 state="attached", timeout=20_000)
         # nbconvert's own template asks CDNs for require.js and MathJax (blocked here);

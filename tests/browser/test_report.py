@@ -12,7 +12,7 @@ import pytest
 from tftrace import load
 
 pytestmark = pytest.mark.browser
-VIEWS = ("summary", "ops", "kernels", "functions", "graph", "flame", "timeline")
+VIEWS = ("summary", "steps", "ops", "kernels", "functions", "graph", "flame", "timeline", "memory")
 
 
 def wait_ready(page, views=VIEWS, timeout=15_000):

@@ -52,6 +52,14 @@ def selected_everywhere(page) -> dict:
     })""")
 
 
+def cleared_everywhere(page) -> dict:
+    """The selection once every view has redrawn (the flame and timeline redraw on the next animation frame)."""
+    page.wait_for_function("""() => document.querySelectorAll('.tft-selected, .tft-gr-selected').length === 0 &&
+        document.querySelector('[data-tftrace-view="flame"] canvas').getAttribute('data-selected') === '0'""",
+                           timeout=5_000)
+    return selected_everywhere(page)
+
+
 def test_a_deep_row_selected_in_the_flame_is_scrolled_into_view_and_escape_clears_it(page):
     target = big_profile().ops[TARGET].name
     page.click('[data-tftrace-tab="flame"]')
@@ -76,7 +84,7 @@ def test_a_deep_row_selected_in_the_flame_is_scrolled_into_view_and_escape_clear
     assert selected.count() == 1 and selected.get_attribute("data-name") == target
 
     page.keyboard.press("Escape")
-    assert selected_everywhere(page) == {"rows": 0, "graph": 0, "flame": 0}
+    assert cleared_everywhere(page) == {"rows": 0, "graph": 0, "flame": 0}
 
     # a click on empty space clears too: select a row, then click beside the graph's boxes
     page.click('[data-tftrace-tab="ops"]')
@@ -86,7 +94,7 @@ def test_a_deep_row_selected_in_the_flame_is_scrolled_into_view_and_escape_clear
     assert selected_everywhere(page)["graph"] == 1
     svg = page.locator('[data-tftrace-view="graph"] svg.tft-gr-svg').bounding_box()
     page.mouse.click(svg["x"] + 4, svg["y"] + svg["height"] - 4)
-    assert selected_everywhere(page) == {"rows": 0, "graph": 0, "flame": 0}
+    assert cleared_everywhere(page) == {"rows": 0, "graph": 0, "flame": 0}
 
 
 def test_every_row_is_reachable_by_scrolling(page):
@@ -185,7 +193,12 @@ def test_locations_open_their_cells_in_jupyterlab(browser, tmp_path):
     for count, source in NOTEBOOK_CELLS:
         cell = nbformat.v4.new_code_cell(source, execution_count=count)
         nb.cells.append(cell)
-    bundle = payload.build(big_profile(n_ops=60), charts=False)
+    profile = big_profile(n_ops=60)
+    profile.findings = [{"kind": "retrace-bound", "severity": "medium", "title": "retrace-bound: train_step traced 3 times",
+                         "evidence": "2 retraces took 2.35 s.", "fix": "pass input_signature",
+                         "location": {"file": "/tmp/ipykernel_4242/5.py", "line": 2,
+                                      "cell": "In [5]"}}]
+    bundle = payload.build(profile, charts=False)
     nb.cells[-1].outputs = [nbformat.v4.new_output("display_data", data={payload.MIME_TYPE: bundle,
                                                                          "text/plain": "tftrace run"})]
     nbformat.write(nb, root / "cells.ipynb")
@@ -202,6 +215,13 @@ def test_locations_open_their_cells_in_jupyterlab(browser, tmp_path):
         except PlaywrightTimeout:
             pass
         output = p.locator(".jp-OutputArea-output")
+        # the summary's finding names its line as a link to the cell
+        finding = output.locator('[data-tftrace-view="summary"] .tft-finding .tft-loc-link', has_text="In [5], line 2")
+        finding.click()
+        p.wait_for_function("""() => {
+            const c = document.querySelector('.jp-Notebook .jp-Cell.jp-mod-active .jp-InputPrompt');
+            return c && c.textContent.includes('[5]');
+        }""", timeout=10_000)
         output.locator('[data-tftrace-tab="ops"]').click()
         link = output.locator('[data-tftrace-view="ops"] .tft-loc-link', has_text="In [7], line 3").first
         link.click()

@@ -7,25 +7,9 @@ import textwrap
 
 import pytest
 
+from tracekit import traced
+
 pytestmark = pytest.mark.tf
-
-
-@pytest.fixture(scope="module")
-def tf():
-    import os
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow
-
-    return tensorflow
-
-
-def traced(fn, python=False):
-    import tftrace
-
-    with tftrace.trace(store=False, python=python) as t:
-        fn()
-    return t.profile
 
 
 def test_retraces_counted_with_causes(tf):

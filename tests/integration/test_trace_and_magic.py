@@ -7,16 +7,6 @@ import pytest
 pytestmark = pytest.mark.tf
 
 
-@pytest.fixture(scope="module")
-def tf():
-    import os
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow
-
-    return tensorflow
-
-
 @pytest.fixture()
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv("TFTRACE_HOME", str(tmp_path / "home"))
@@ -150,3 +140,12 @@ def test_locations_name_the_cell_and_line_as_ipython_does(shell, home):
 
     frames = traceback.extract_tb(traced.error_in_exec.__traceback__)
     assert frames[-1].lineno == 8 and shell.compile._filename_map[frames[-1].filename] == traced.execution_count
+
+
+def test_the_top_finding_is_one_line_under_the_cell(shell, home, capsys):
+    shell.run_cell("import tensorflow as tf\n@tf.function\ndef regrow(a):\n    return tf.reduce_sum(a)", store_history=True)
+    result = shell.run_cell("%%tftrace --quiet\nfor n in range(2, 12):\n    regrow(tf.ones((n,)))",
+                            store_history=True)
+    assert result.success, result.error_in_exec
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("tftrace: ")]
+    assert lines and lines[-1].startswith("tftrace: retrace-bound: regrow traced 10 times in 10 calls; see findings")

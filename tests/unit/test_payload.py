@@ -77,6 +77,7 @@ def test_timeline_holds_every_event_of_every_line(data, gpu_fixture):
         got = sorted(zip(events["start"][mine].tolist(), events["dur"][mine].tolist(),
                          [data["strings"][i] for i in events["name"][mine]]))
         origin_ns = min(min(l.start_ps) for _, l in lines) // 1000
+        assert round(tl["origin_us"] * 1000) == origin_ns  # steps and memory move by it onto the timeline
         want = sorted(zip([s // 1000 - origin_ns for s in line.start_ps], [d // 1000 for d in line.duration_ps],
                           [plane.event_names[i] for i in line.name_index]))
         assert got == want
@@ -229,3 +230,130 @@ def test_location_labels():
     assert payload.location_label({"file": NOTEBOOK, "line": 3, "cell": "In [7]"}) == "In [7], line 3"
     assert payload.location_label({"file": "C:\\work\\train.py", "line": 12}) == "train.py:12"
     assert payload.location_label({}) == "" and payload.layer_label({"name": "d", "class": "Dense"}) == "d (Dense)"
+
+
+# ---- findings, steps and memory (the answers): passed through bounded, steps as columns
+
+def decode_steps(steps: dict, strings: list, origin_us: float) -> list[dict]:
+    """Mirror of decodeSteps in labextension/src/payload.ts: rows, start on the timeline's clock."""
+    c = steps["columns"]
+    name = (lambda i: strings[c["name"][i]]) if "name" in c else (lambda i: f"{steps['name_prefix']}{c['step'][i]}")
+    return [{"step": c["step"][i], "name": name(i), "start_us": c["start_us"][i] - origin_us,
+             "wall_us": c["wall_us"][i], "outlier": strings[c["outlier"][i]],
+             "parts": {k: steps["breakdown"][k][i] for k in steps["categories"]}} for i in range(len(c["step"]))]
+
+
+def answered_profile(points: int = 5_000) -> Profile:
+    rows = []
+    for n in range(1, 6):
+        parts = {"input": 100.0 * n, "device_compute": 900.0, "python": 20.0}
+        if n == 1:
+            parts["tracing"] = 5_000.0
+        rows.append({"step": n, "name": f"train_step {n}", "start_us": 1_000.0 * n + 0.1234567,
+                     "wall_us": sum(parts.values()), "breakdown": parts, "outlier": "first step: tracing" if n == 1 else ""})
+    peak_at = 3_217
+    timeline = [[10.0 + i, (i % 97) * 1024 + (10 << 20 if i == peak_at else 0)] for i in range(points)]
+    memory = {"allocators": [{"name": "GPU_0_bfc", "capacity_bytes": 16 << 30, "peak_bytes": timeline[peak_at][1],
+                              "peak_time_us": timeline[peak_at][0], "fragmentation_pct": 1.23456, "events": points,
+                              "timeline": timeline,
+                              "at_peak": [{"op": f"op{i}", "bytes": i * 1024, "requested_bytes": i * 1000, "count": 1,
+                                           "shape": f"[{i}]", "dtype": "float", "region": "output"}
+                                          for i in range(1_500)]}],
+              "note": "from TensorFlow's allocator events"}
+    findings = [{"kind": "input-bound", "severity": "high", "title": "input-bound: 30% waiting", "evidence": "e",
+                 "location": {"file": NOTEBOOK, "line": 4, "cell": "In [8]"}, "fix": "prefetch",
+                 "steps": list(range(1, 301)), "impact_us": 1500.0, "stages": [{"name": "Map", "self_us": 1.0}]},
+                {"kind": "step-outlier", "severity": "low", "title": "<img src=x onerror=alert(1)>", "evidence": "",
+                 "location": {}, "fix": ""}]
+    return Profile(name="answers", findings=findings, memory=memory,
+                   step_summary={"source": "function", "function": "train_step", "reason": "each call is a step",
+                                 "count": 5, "rows": rows, "categories": ["input", "device_compute", "python"]})
+
+
+@pytest.fixture(scope="module")
+def answered():
+    return json.loads(json.dumps(payload.build(answered_profile(), charts=False)))
+
+
+def test_findings_keep_their_rank_text_location_and_steps(answered):
+    first, second = answered["findings"]
+    assert (first["kind"], first["severity"], first["title"], first["fix"]) == (
+        "input-bound", "high", "input-bound: 30% waiting", "prefetch")
+    assert first["location"] == {"file": NOTEBOOK, "line": 4, "cell": "In [8]"} and first["impact_us"] == 1500.0
+    assert first["steps"] == list(range(1, payload.MAX_FINDING_STEPS + 1))
+    assert first["steps_omitted"] == 300 - payload.MAX_FINDING_STEPS
+    assert "stages" not in first  # only scalars pass through
+    assert second["title"] == "<img src=x onerror=alert(1)>" and second["location"] == {} and "steps" not in second
+
+
+def test_steps_are_columns_whose_parts_add_up_to_the_wall(answered):
+    steps = answered["steps"]
+    assert (steps["source"], steps["function"], steps["count"], steps["shown"]) == ("function", "train_step", 5, 5)
+    # a category the rows use but `categories` left out is appended, so no part is lost
+    assert steps["categories"] == ["input", "device_compute", "python", "tracing"]
+    rows = decode_steps(steps, answered["strings"], answered["timeline"]["origin_us"])
+    assert answered["timeline"]["origin_us"] == 0.0  # no events: the clocks agree
+    assert [r["step"] for r in rows] == [1, 2, 3, 4, 5] and rows[2]["name"] == "train_step 3"
+    assert steps["name_prefix"] == "train_step " and "name" not in steps["columns"]  # names are prefix + step
+    assert rows[0]["outlier"] == "first step: tracing" and rows[1]["outlier"] == ""
+    assert rows[0]["start_us"] == 1000.123  # us rounded to the ns
+    for r in rows:
+        assert sum(r["parts"].values()) == pytest.approx(r["wall_us"])
+    assert rows[0]["parts"]["tracing"] == 5_000.0 and rows[1]["parts"]["tracing"] == 0.0
+
+
+def test_step_names_without_a_common_pattern_are_a_column():
+    profile = answered_profile()
+    profile.step_summary["rows"][2]["name"] = "warm-up"
+    data = payload.build(profile, charts=False)
+    rows = decode_steps(data["steps"], data["strings"], 0.0)
+    assert "name_prefix" not in data["steps"] and [r["name"] for r in rows][1:4] == ["train_step 2", "warm-up",
+                                                                                        "train_step 4"]
+
+
+def test_many_steps_are_bounded_and_counted(monkeypatch):
+    monkeypatch.setattr(payload, "MAX_STEPS", 3)
+    steps = payload.build(answered_profile(), charts=False)["steps"]
+    assert (steps["count"], steps["shown"], len(steps["columns"]["wall_us"])) == (5, 3, 3)
+    assert all(len(v) == 3 for v in steps["breakdown"].values())
+
+
+def test_memory_timeline_is_bounded_and_keeps_the_peak(answered):
+    [a] = answered["memory"]["allocators"]
+    assert answered["memory"]["note"] == "from TensorFlow's allocator events"
+    assert (a["name"], a["capacity_bytes"], a["fragmentation_pct"], a["events"]) == ("GPU_0_bfc", 16 << 30, 1.23, 5_000)
+    t, b = a["timeline"]["t_us"], a["timeline"]["bytes"]
+    assert len(t) == len(b) == payload.MAX_MEMORY_POINTS and t == sorted(t)
+    assert max(b) == a["peak_bytes"] and t[b.index(max(b))] == a["peak_time_us"]
+    table = a["at_peak"]
+    rows = table_rows(table, answered["strings"])
+    assert table["count"] == payload.MAX_AT_PEAK and a["at_peak_omitted"] == 1_500 - payload.MAX_AT_PEAK
+    assert rows[0] == {"op": "op1499", "shape": "[1499]", "dtype": "float", "region": "output", "bytes": 1499 * 1024,
+                       "requested_bytes": 1_499_000, "count": 1}  # largest first
+    assert [r["bytes"] for r in rows] == sorted((r["bytes"] for r in rows), reverse=True)
+
+
+def test_a_profile_without_answers_says_none():
+    data = json.loads(json.dumps(payload.build(Profile(name="empty"), charts=False)))
+    assert data["findings"] == [] and data["memory"] == {"allocators": [], "note": ""}
+    steps = data["steps"]
+    assert (steps["source"], steps["count"], steps["categories"], steps["columns"]["step"]) == ("none", 0, [], [])
+    assert data["timeline"]["origin_us"] == 0.0
+
+
+def test_timeline_origin_is_the_first_event_on_the_xspace_clock():
+    """A line stamped 1 ms before its first event: the timeline's 0 is that event, 1,000 us on the XSpace
+    clock, where the analysis puts steps and allocator events."""
+    from tftrace.analysis import xplane_pb
+
+    space = xplane_pb.XSpace(hostnames=["h"])
+    plane = space.planes.add(id=1, name="/host:CPU")
+    plane.event_metadata[1].id = 1
+    plane.event_metadata[1].name = "train_step"
+    line = plane.lines.add(id=1, name="python", timestamp_ns=5_000_000_000)
+    for k in range(3):
+        line.events.add(metadata_id=1, offset_ps=1_000_000_000 + k * 10_000_000_000, duration_ps=9_000_000_000)
+    profile = Profile(name="origin", xspaces={"h": space.SerializeToString()})
+    tl = payload.build(profile, charts=False)["timeline"]
+    assert tl["origin_us"] == 1_000.0
+    assert decode_timeline(tl)["start"].tolist() == [0, 10_000_000, 20_000_000]  # ns: step k at k * 10 ms - origin

@@ -12,7 +12,10 @@ from __future__ import annotations
 from ..errors import EmptyProfileError
 from ..model import Device, Profile
 from . import device as gpu
+from .memory import memory_profile
 from .parallel import map_balanced
+from .findings import find
+from .steps import summarize
 from .pieces import Pieces
 from .xspace import Space, parse
 
@@ -77,6 +80,8 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
         profile.memcpy += rows["memcpy"]
         profile.functions += rows["functions"]
         profile.steps += rows["steps"]
+        if rows["steps"] and not profile.busy:  # steps are read on the first host that has any
+            profile.busy = rows["busy"]
         for site, ops in rows["call_ops"].items():
             mine = profile.call_ops.setdefault(site, {})
             for op, us in ops.items():
@@ -89,8 +94,11 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
         raise EmptyProfileError(f"{source or 'profile'}: the profile holds no events: nothing ran on TensorFlow while it was recorded")
     profile.event_count = total
     profile.duration_us = span_ps / 1e6
+    profile.memory = memory_profile(spaces, labels)
     if not profile.ops and not profile.kernels and not profile.functions:
         profile.warnings.append("no TensorFlow op ran during the trace (only runtime events were recorded)")
+    profile.step_summary = summarize(profile.steps, profile.busy)
+    profile.findings = find(profile)
     profile.ops.sort(key=lambda r: r.self_us, reverse=True)
     profile.kernels.sort(key=lambda r: r.total_us, reverse=True)
     return profile

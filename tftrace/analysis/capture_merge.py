@@ -14,7 +14,9 @@ import re
 
 from ..model import FunctionStat
 from . import python_stacks
+from .findings import find
 from .flame import flame_tree
+from .steps import summarize
 from .locations import locate
 
 _CALL_PREFIX = re.compile(r"^(Stateful)?PartitionedCall(_\d+)?/")
@@ -258,3 +260,22 @@ def merge_capture(profile, capture: dict) -> None:
     merge_python(profile, capture.get("python"), functions, cells, capture.get("autograph_lines"))
     profile.warnings += (list(capture.get("warnings", [])) + placement_warnings(profile, profile.graph["nodes"])
                          + copy_warnings(profile, copies))
+    profile.step_summary = summarize(profile.steps, profile.busy, tracing_by_call(profile.steps, functions))
+    profile.findings = find(profile)
+
+
+def tracing_by_call(step_rows: list, records: list[dict]) -> dict:
+    """{index of a call among its function's calls (time order): tracing ps} from the hooks' call log."""
+    out = {}
+    for record in records:
+        for i, entry in enumerate(record.get("calls_log", [])):
+            if entry[2]:
+                out.setdefault(record["name"], {})[i] = entry[2] * 1000
+    return _for_step_function(step_rows, out)
+
+
+def _for_step_function(step_rows: list, by_function: dict) -> dict:
+    from .steps import find_steps
+
+    _, function, _, _ = find_steps(step_rows)
+    return by_function.get(function, {})

@@ -13,6 +13,7 @@ from functools import cached_property
 from ..model import KernelStat, MemcpyStat, OpStat, row_tuple
 from . import device as gpu
 from .aggregate import merge_sums, ps_to_us
+from .busy import gpu_busy, host_categories, line_busy, union_all
 from .call_windows import Windows
 from .eager_ops import EagerNames, eager_rows, eager_sums
 from .functions import function_rows, line_calls, python_markers
@@ -52,6 +53,10 @@ class HostNames:
     def markers(self) -> set[int]:
         return python_markers(self.plane)
 
+    @cached_property
+    def busy_categories(self) -> list:
+        return host_categories(self.plane, self.parsed, self.eager.is_eager)
+
 
 class Pieces:
     """The pieces of some XSpaces (one per host) and how to compute each."""
@@ -83,6 +88,7 @@ class Pieces:
             return self._host_line(plane.lines[n], self.hosts[s], self.windows[s])
         out = {"span": _span(plane.lines)}
         if gpu.is_gpu_plane(plane):
+            out["busy"] = gpu_busy(plane)
             tables = gpu.device_tables(plane, lambda: self.correlation(s))
             # rows travel as tuples (see ``parallel``)
             out["kernels"], out["device_ops"], out["memcpy"] = ([row_tuple(row) for row in rows]
@@ -93,6 +99,7 @@ class Pieces:
         out = {"span": _span([line])}
         if not line.derived:
             out["ops"], out["call_ops"] = op_sums(line, names.is_op, windows)
+            out["busy"] = line_busy(line, names.busy_categories)
             out["eager"] = eager_sums(line, names.eager)
             out["calls"] = line_calls(line, names.markers)
         return out
@@ -108,7 +115,7 @@ class Pieces:
         """Rows of space ``s`` from all the pieces' results (in piece order)."""
         mine = [r for key, r in zip(self.keys, results) if key[0] == s]
         host = [r for r in mine if "ops" in r]
-        out = {"ops": [], "kernels": [], "memcpy": [], "functions": [], "steps": [], "call_ops": {}}
+        out = {"ops": [], "kernels": [], "memcpy": [], "functions": [], "steps": [], "call_ops": {}, "busy": {}}
         names = self.hosts[s]
         if names is not None:
             out["ops"] += op_rows(names.plane, names.parsed, merge_sums(r["ops"] for r in host))
@@ -120,6 +127,7 @@ class Pieces:
                 out["kernels"] += [KernelStat(*values) for values in r["kernels"]]
                 out["ops"] += [OpStat(*values) for values in r["device_ops"]]
                 out["memcpy"] += [MemcpyStat(*values) for values in r["memcpy"]]
+        out["busy"] = union_all(r["busy"] for r in mine if "busy" in r)
         spans = [r["span"] for r in mine if r["span"]]
         out["span_ps"] = max(e for _, e in spans) - min(b for b, _ in spans) if spans else 0
         return out

@@ -84,7 +84,9 @@ class Trace:
         from .hooks import FunctionHook, TapeHook
 
         self._graphs = GraphCollector()
-        self._hooks = {"functions": FunctionHook(tf, graphs=self._graphs), "tapes": TapeHook(tf)}
+        from .gc_marks import GcMarks
+
+        self._hooks = {"functions": FunctionHook(tf, graphs=self._graphs), "tapes": TapeHook(tf), "gc": GcMarks(tf)}
         for hook in self._hooks.values():
             hook.install()
 

@@ -1,8 +1,14 @@
-// The summary page: what was profiled, warnings, devices, top ops (matplotlib chart),
-// tf.functions and GradientTape passes, memory copies and the top Python frames.
+// The summary page: first the findings (findings.ts: what to change, with evidence,
+// location and fix), then what was profiled (with the steps and the memory peak), warnings,
+// devices, top ops (matplotlib chart), tf.functions and GradientTape passes, memory copies
+// and the top Python frames.
 
+import type { SelectionBus } from "../bus";
 import { el, fmtBytes, fmtUs, markReady } from "../dom";
+import type { Locations } from "../location";
 import { Data, row } from "../payload";
+import { findingsBlock } from "./findings";
+import { median, sourceLabel } from "./steps/model";
 import { retraceCount } from "./tables/functions";
 
 export const SUMMARY_CSS = `
@@ -20,9 +26,26 @@ function kv(pairs: [string, string][]): HTMLElement {
   return box;
 }
 
-export function renderSummary(root: HTMLElement, data: Data): void {
+// "40 (calls of train_step), median 12.1 ms" and "1.20 GiB (GPU_0_bfc)", when known.
+function answers(data: Data): [string, string][] {
+  const out: [string, string][] = [];
+  const steps = data.steps;
+  if (steps.rows.length) {
+    out.push(["steps", `${steps.count.toLocaleString()} (${sourceLabel(steps)}), median ${fmtUs(median(steps.rows.map((r) => r.wallUs)))}`]);
+  }
+  const allocators = (data.payload.memory && data.payload.memory.allocators) || [];
+  if (allocators.length) {
+    const top = allocators.reduce((a, b) => (b.peak_bytes > a.peak_bytes ? b : a));
+    out.push(["memory peak", `${fmtBytes(top.peak_bytes)} (${top.name}${top.host ? ` on ${top.host}` : ""})`]);
+  }
+  return out;
+}
+
+export function renderSummary(root: HTMLElement, data: Data, bus: SelectionBus, links: Locations): void {
   const p = data.payload;
   const box = el("div", { class: "tft-sm" });
+  const findings = findingsBlock(data, bus, links);
+  if (findings) box.append(findings);
   box.append(
     kv([
       ["run", p.meta.name || "-"],
@@ -31,6 +54,7 @@ export function renderSummary(root: HTMLElement, data: Data): void {
       ["span", fmtUs(p.meta.duration_us)],
       ["events", p.meta.event_count.toLocaleString()],
       ["hosts", p.meta.hosts.join(", ") || "-"],
+      ...answers(data),
     ]),
   );
   if (p.meta.error) box.append(el("div", { class: "tft-error" }, [`the traced code raised ${p.meta.error}`]));

@@ -3,9 +3,10 @@
 // height), so every row of a 10^4-row table is reachable and it opens instantly. Rows
 // join the linked selection: a click selects, a click on empty space clears, and a row
 // selected in another view is scrolled into view (at once, or when the table is shown).
+// A table of something other than ops (steps) brings its own selection (`pick`).
 
 import { SelectionBus, sameOp } from "../../bus";
-import { el, fmtUs } from "../../dom";
+import { el, fmtBytes, fmtUs } from "../../dom";
 import type { Locations } from "../../location";
 import { locationTitle } from "../../location";
 import type { SourceLocation } from "../../payload";
@@ -16,7 +17,7 @@ export type Row = Record<string, unknown>;
 export interface Column {
   key: string;
   label: string;
-  kind: "text" | "num" | "us" | "pct" | "loc";
+  kind: "text" | "num" | "us" | "pct" | "loc" | "bytes";
   width?: number; // px; columns without one share what is left
   group?: string; // a header spanning adjacent columns of the same group
   title?: string; // header tooltip
@@ -32,6 +33,9 @@ export interface TableOptions {
   origin: string;
   empty: string;
   minFlex?: number; // px at least for the columns without a width (default 240)
+  ascending?: boolean; // the first sort goes up (default: down)
+  // a selection of its own instead of the bus's op: which rows are selected, what a click does
+  pick?: { selected: (row: Row) => boolean; click: (row: Row) => void };
 }
 
 const OVERSCAN = 12; // rows rendered above and below the visible ones
@@ -41,8 +45,9 @@ function numText(value: unknown, kind: Column["kind"]): string {
   if (value === undefined || value === null || value === "") return "-";
   const n = Number(value);
   if (!isFinite(n)) return "-";
-  if (kind === "us") return fmtUs(n);
+  if (kind === "us") return n === 0 ? "0" : fmtUs(n);
   if (kind === "pct") return `${n.toFixed(2)}%`;
+  if (kind === "bytes") return fmtBytes(n);
   return n.toLocaleString();
 }
 
@@ -72,6 +77,7 @@ export class VirtualTable {
     private readonly opts: TableOptions,
   ) {
     this.sortKey = opts.sortKey;
+    this.descending = !opts.ascending;
     this.input = el("input", { type: "search", placeholder: "filter (substring of any text column)", "aria-label": "filter rows" });
     this.count = el("span", { class: "tft-muted" });
     this.table = el("table", { class: "tft-tb" });
@@ -195,12 +201,17 @@ export class VirtualTable {
   }
 
   private selected(row: Row): boolean {
+    if (this.opts.pick) return this.opts.pick.selected(row);
     const key = this.opts.selectKey;
     return !!(key && this.opts.bus && this.opts.bus.selected !== null && sameOp(String(row[key] ?? ""), this.opts.bus.selected));
   }
 
   private findSelection(): void {
     this.selIndex = -1;
+    if (this.opts.pick) {
+      this.selIndex = this.visible.findIndex((r) => this.selected(r));
+      return;
+    }
     if (!this.opts.selectKey || !this.opts.bus || this.opts.bus.selected === null) return;
     this.selIndex = this.visible.findIndex((r) => this.selected(r));
   }
@@ -241,7 +252,7 @@ export class VirtualTable {
 
   private renderRow(r: Row, i: number): HTMLTableRowElement {
     const tr = el("tr", { class: "tft-tb-row", "data-row": String(i) });
-    if (this.opts.selectKey && this.opts.bus) tr.classList.add("tft-tb-pick");
+    if ((this.opts.selectKey && this.opts.bus) || this.opts.pick) tr.classList.add("tft-tb-pick");
     if (this.selected(r)) tr.classList.add("tft-selected");
     for (const c of this.columns) tr.append(this.cell(r, c));
     return tr;
@@ -265,6 +276,12 @@ export class VirtualTable {
   }
 
   private onClick(ev: MouseEvent): void {
+    if (this.opts.pick) {
+      const tr = (ev.target as Element).closest("tr.tft-tb-row");
+      const r = tr ? this.visible[Number(tr.getAttribute("data-row"))] : undefined;
+      if (r) this.opts.pick.click(r);
+      return;
+    }
     const bus = this.opts.bus;
     const key = this.opts.selectKey;
     if (!bus || !key) return;
@@ -272,8 +289,15 @@ export class VirtualTable {
     if (!tr) return;
     const r = this.visible[Number(tr.getAttribute("data-row"))];
     if (!r) return;
-    if (this.selected(r)) bus.clear(this.opts.origin); // a second click unselects
+    if (this.selected(r)) bus.select(null, this.opts.origin); // a second click unselects
     else bus.select(String(r[key]), this.opts.origin);
+  }
+
+  // Redraw after the selection changed elsewhere (`pick` tables), scrolling it into view if asked.
+  showSelection(scroll: boolean): void {
+    this.findSelection();
+    this.renderRows(true);
+    if (scroll && this.selIndex >= 0) this.scrollToRow(this.selIndex);
   }
 
   // Scroll so that row i is in view (centred if it was not); waits for a size if hidden.

@@ -4,7 +4,8 @@
 // (events narrower than a pixel merge into one pixel per column) in an offscreen canvas
 // and stretched to the row's height with one drawImage; only selection outlines and
 // labels are canvas shapes, so a redraw costs one pass over the visible events plus a
-// few hundred canvas calls. The returned function draws and returns its time in ms.
+// few hundred canvas calls. Step boundaries and the selected range (steps.ts) go over the
+// events. The returned function draws and returns its time in ms.
 
 import { fmtUs } from "../../dom";
 import type { Timeline } from "../../payload";
@@ -28,10 +29,11 @@ export interface Scene {
   painter: Painter;
   labels: Labels;
   view: View;
+  overlay?: (ctx: CanvasRenderingContext2D, H: number) => void; // over the events, clipped to the plot
 }
 
 export function createDraw(scene: Scene): () => number {
-  const { canvas, ctx, scroller, rangeLabel, tl, idx, lay, painter, labels, view } = scene;
+  const { canvas, ctx, scroller, rangeLabel, tl, idx, lay, painter, labels, view, overlay } = scene;
   const { rowBegin, laneRows } = idx;
   const nRows = idx.rowLane.length;
   const rowY = lay.rowY;
@@ -149,6 +151,7 @@ export function createDraw(scene: Scene): () => number {
         ctx.strokeRect(Math.max(x, X0 - 2) + 0.5, AXIS_H + rowY[r] - scrollTop + 0.5, Math.min(w, W + 4) - 1, h - 1);
       }
     }
+    if (overlay) overlay(ctx, H);
     ctx.restore();
 
     drawLaneNames(ctx, labels, lay, tl.lanes, laneRows, scrollTop, H);

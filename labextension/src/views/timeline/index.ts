@@ -5,8 +5,9 @@
 // This module wires the parts: the toolbar, scroller, canvas and tooltip elements, the
 // row index (rows.ts), layout (layout.ts), colours (painter.ts), the view window
 // (view.ts), drawing (draw.ts) and input (interact.ts); one redraw per animation frame;
-// the `root.tftraceTimeline = { pan, zoom, range }` API; the selection bus subscription;
-// redraws on resize; and markReady once the first frame is drawn.
+// the `root.tftraceTimeline = { pan, zoom, range, steps, eventStarts }` API; the selection bus subscription;
+// redraws on resize; and markReady once the first frame is drawn. Steps (steps.ts): a strip
+// above the axis, boundary lines over the events, the selected range shaded and zoomed to.
 
 import type { SelectionBus } from "../../bus";
 import { el, fmtUs, frameScheduler, markReady, resizeCanvas, widthOf } from "../../dom";
@@ -16,6 +17,7 @@ import { attachInput } from "./interact";
 import { Labels, safeNames } from "./labels";
 import { layOut } from "./layout";
 import { Painter } from "./painter";
+import { StepStrip, zoomTo } from "./steps";
 import { buildIndex } from "./rows";
 import { AXIS_H, LABEL_W, MAX_VIEW_H } from "./style";
 import { Tooltip } from "./tooltip";
@@ -27,6 +29,8 @@ export interface TimelineApi {
   pan(dxPx: number): number;
   zoom(factor: number, atPx?: number): number;
   range(): [number, number];
+  steps(): [number, number][]; // [start, end] ns of each step on the timeline's clock
+  eventStarts(name: string): number[]; // start ns of every event of that name, in order (for tests)
 }
 
 export function renderTimeline(root: HTMLElement, data: Data, bus: SelectionBus): void {
@@ -46,7 +50,7 @@ export function renderTimeline(root: HTMLElement, data: Data, bus: SelectionBus)
     );
   }
 
-  const api: TimelineApi = { pan: () => 0, zoom: () => 0, range: () => [0, 0] };
+  const api: TimelineApi = { pan: () => 0, zoom: () => 0, range: () => [0, 0], steps: () => [], eventStarts: () => [] };
   (root as unknown as { tftraceTimeline: TimelineApi }).tftraceTimeline = api;
 
   if (!tl.count || !tl.lanes.length) {
@@ -91,10 +95,11 @@ export function renderTimeline(root: HTMLElement, data: Data, bus: SelectionBus)
   const spacer = el("div");
   scroller.append(canvas, spacer);
   const tooltip = new Tooltip(box, tl, names, labels, lay.multiHost);
+  const view = new View(total);
+  const strip = data.steps.rows.length ? new StepStrip(data.steps, view, bus, tooltip.el, box) : null;
+  if (strip) box.append(strip.el);
   box.append(scroller, tooltip.el);
   const ctx = canvas.getContext("2d");
-
-  const view = new View(total);
 
   const h0 = Math.min(AXIS_H + lay.contentH, MAX_VIEW_H);
   scroller.style.height = `${h0}px`;
@@ -112,7 +117,15 @@ export function renderTimeline(root: HTMLElement, data: Data, bus: SelectionBus)
     return true;
   };
 
-  const draw = createDraw({ canvas, ctx, scroller, rangeLabel, tl, idx, lay, painter, labels, view });
+  const drawEvents = createDraw({
+    canvas, ctx, scroller, rangeLabel, tl, idx, lay, painter, labels, view,
+    overlay: strip ? (c, H) => strip.overlay(c, H) : undefined,
+  });
+  const draw = (): number => {
+    const ms = drawEvents();
+    if (strip) strip.draw();
+    return ms;
+  };
 
   const schedule = frameScheduler(() => {
     layout();
@@ -139,11 +152,21 @@ export function renderTimeline(root: HTMLElement, data: Data, bus: SelectionBus)
     return draw();
   };
   api.range = () => [view.t0, view.t1];
+  api.steps = () => (strip ? strip.spans() : []);
+  api.eventStarts = (name: string) => {
+    const out: number[] = [];
+    for (let e = 0; e < tl.count; e++) if (strs[names[e]] === name) out.push(tl.start[e]);
+    return out.sort((a, b) => a - b);
+  };
 
   attachInput({ canvas, scroller, view, idx, lay, dur: tl.dur, names, labels, tooltip, bus, schedule });
 
   bus.subscribe((name) => {
     painter.select(name);
+    schedule();
+  });
+  bus.subscribeRange((range) => {
+    if (range) zoomTo(view, range);
     schedule();
   });
 

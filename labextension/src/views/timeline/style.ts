@@ -23,6 +23,8 @@ export const TIMELINE_CSS = `
   border-radius: 3px; padding: 0 6px; }
 .tft-tl-hint { color: var(--tft-muted, #667085); margin-left: auto; font-size: 11px; }
 .tft-tl-scroll { position: relative; overflow-x: hidden; overflow-y: auto; border: 1px solid var(--tft-border, #d0d5dc); }
+.tft-tl-strip { border: 1px solid var(--tft-border, #d0d5dc); border-bottom: none; }
+.tft-tl-steps { display: block; cursor: pointer; }
 .tft-tl-canvas { display: block; position: sticky; top: 0; left: 0; cursor: grab; outline: none; touch-action: none; }
 .tft-tl-canvas.tft-tl-dragging { cursor: grabbing; }
 `;
