@@ -62,18 +62,44 @@ def is_root_iterator(event_name: str) -> bool:
     return len(parts) == (3 if len(parts) > 1 and parts[1] == "Root" else 2)
 
 
-def line_busy(line, categories: list) -> dict:
-    """{category: merged intervals} of one host thread."""
-    out = {}
+def line_busy(line, categories: list, op_spans: list = ()) -> dict:
+    """{category: merged intervals} of one host thread. ``op_spans``: its op events as
+    ``host_ops.spans_where`` gives them (sorted by start), merged in one pass; the few
+    other events (eager ops, GC) are picked out of the line."""
+    out: dict = {}
     name_index = line.name_index
-    for category in ("input", "host_compute", "eager_dispatch", "gc"):
+    by_category: dict = {}
+    for start, duration, i in op_spans:
+        category = categories[name_index[i]]
+        if category is not None:
+            by_category.setdefault(category, []).append((start, start + duration))
+    for category, intervals in by_category.items():
+        out[category] = merge_sorted(intervals)
+    # eager IteratorGetNext waits are input too, and are no op spans
+    for category in ("eager_dispatch", "gc", "input") + (() if op_spans else ("host_compute",)):
         if category not in categories:
             continue
         keep = [c == category for c in categories]
         events = list(compress(range(len(name_index)), map(keep.__getitem__, name_index)))
         if events:
             starts, durations = line.start_ps, line.duration_ps
-            out[category] = merge((starts[i], starts[i] + durations[i]) for i in events)
+            found = [(starts[i], starts[i] + durations[i]) for i in events]
+            out[category] = merge(found + out.get(category, []))
+    return out
+
+
+def merge_sorted(intervals: list) -> list:
+    """``merge`` of intervals already sorted by start (one pass, no sort)."""
+    out: list = []
+    end = None
+    for s, e in intervals:
+        if end is not None and s <= end:
+            if e > end:
+                end = e
+                out[-1] = (out[-1][0], e)
+        elif e > s:
+            out.append((s, e))
+            end = e
     return out
 
 

@@ -56,10 +56,11 @@ def _eager_flags(line, events) -> list[int]:
     return [1 if v else 0 for v in line.stat_column(events, "is_eager", 0)]
 
 
-def op_sums(line, is_op: list, windows=None) -> tuple[dict, dict]:
+def op_sums(line, is_op: list, windows=None, spans=None) -> tuple[dict, dict]:
     """One thread's op events: {name index * 2 + is_eager: [count, total ps, self ps]}, and the
-    same per (call site id, key) for the events inside tf.function calls' ``windows`` ({} without)."""
-    spans = spans_where(line, is_op)
+    same per (call site id, key) for the events inside tf.function calls' ``windows`` ({} without).
+    ``spans``: ``spans_where(line, is_op)`` when the caller has it already."""
+    spans = spans_where(line, is_op) if spans is None else spans
     events = [i for _, _, i in spans]
     name_index = line.name_index
     keys = [name_index[i] * 2 + eager for i, eager in zip(events, _eager_flags(line, events))]

@@ -17,7 +17,7 @@ from .busy import gpu_busy, host_categories, line_busy, union_all
 from .call_windows import Windows
 from .eager_ops import EagerNames, eager_rows, eager_sums
 from .functions import function_rows, line_calls, python_markers
-from .host_ops import classify, op_rows, op_sums
+from .host_ops import classify, op_rows, op_sums, spans_where
 from .xspace import Space
 
 HOST_PLANE = "/host:CPU"
@@ -98,8 +98,9 @@ class Pieces:
     def _host_line(self, line, names: HostNames, windows: Windows) -> dict:
         out = {"span": _span([line])}
         if not line.derived:
-            out["ops"], out["call_ops"] = op_sums(line, names.is_op, windows)
-            out["busy"] = line_busy(line, names.busy_categories)
+            spans = spans_where(line, names.is_op)  # in stack order: sorted by start for the busy intervals too
+            out["ops"], out["call_ops"] = op_sums(line, names.is_op, windows, spans)
+            out["busy"] = line_busy(line, names.busy_categories, spans)
             out["eager"] = eager_sums(line, names.eager)
             out["calls"] = line_calls(line, names.markers)
         return out
