@@ -176,8 +176,14 @@ def findings_table(findings: list) -> list[str]:
     return lines
 
 
+def _percent(share: float) -> str:
+    return "<1%" if share < 0.005 else f"{100 * share:.0f}%"
+
+
 def steps_table(summary: dict) -> list[str]:
     """One paragraph: where the steps come from and where their time went."""
+    from .analysis.steps import LABELS
+
     if not summary:
         return []
     if not summary.get("count"):
@@ -186,7 +192,7 @@ def steps_table(summary: dict) -> list[str]:
     walls = sorted(r["wall_us"] for r in rows)
     total = sum(walls) or 1.0
     parts = {c: sum(r["breakdown"].get(c, 0.0) for r in rows) for c in summary.get("categories", [])}
-    split = ", ".join(f"{c} {100 * us / total:.0f}%" for c, us in parts.items() if us)
+    split = ", ".join(f"{LABELS.get(c, c)} {_percent(us / total)}" for c, us in parts.items() if us)
     outliers = sum(1 for r in rows if r.get("outlier"))
     return ["", f"steps: {summary['count']} ({summary['reason']})",
             f"  median {walls[len(walls) // 2] / 1e3:,.2f} ms, max {walls[-1] / 1e3:,.2f} ms"

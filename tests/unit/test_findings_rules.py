@@ -39,7 +39,7 @@ def test_function_steps_run_call_to_call_and_outliers_say_why():
     assert summary["source"] == "function" and summary["count"] == 8
     assert [r["wall_us"] for r in summary["rows"]][:4] == [10.0, 10.0, 10.0, 60.0]  # call 4 runs past call 5's start
     [odd] = [r for r in summary["rows"] if r["outlier"]]
-    assert odd["step"] == 4 and "host_compute" in odd["outlier"]
+    assert odd["step"] == 4 and "mostly host compute" in odd["outlier"]
 
 
 def test_no_steps_says_why():

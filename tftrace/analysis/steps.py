@@ -20,6 +20,10 @@ from statistics import median
 PRIORITY = ("input", "memcpy_h2d", "memcpy_d2h", "memcpy_d2d", "collectives", "device_compute",
             "host_compute", "eager_dispatch", "gc")
 ORDER = PRIORITY[:1] + ("tracing",) + PRIORITY[1:] + ("other", "python")
+LABELS = {"input": "input", "tracing": "tracing", "memcpy_h2d": "copies host->device",
+          "memcpy_d2h": "copies device->host", "memcpy_d2d": "copies device->device", "collectives": "collectives",
+          "device_compute": "device compute", "host_compute": "host compute", "eager_dispatch": "eager dispatch",
+          "gc": "Python garbage collection", "other": "TensorFlow runtime between ops", "python": "Python"}
 _OUTLIER_RATIO = 3.0  # a step this many times the median (and well past the spread) is an outlier
 _OUTLIER_SPREADS = 5  # ... and this many median absolute deviations above it
 
@@ -164,5 +168,6 @@ def _why(row: dict, typical: float) -> str:
     if parts.get("gc", 0) > 0.3 * row["wall_us"]:
         return f"{times}: Python garbage collection paused it for {parts['gc'] / 1e3:.1f} ms"
     if row["step"] == 1:
-        return f"{times}: the first step (warm-up: graph optimisation, allocations; {biggest} the largest part)"
-    return f"{times}: mostly {biggest} ({parts[biggest] / 1e3:.1f} ms)"
+        return (f"{times}: the first step (warm-up: graph optimisation, allocations; "
+                f"{LABELS.get(biggest, biggest)} the largest part)")
+    return f"{times}: mostly {LABELS.get(biggest, biggest)} ({parts[biggest] / 1e3:.1f} ms)"
