@@ -44,7 +44,9 @@ def test_function_steps_run_call_to_call_and_outliers_say_why():
 
 def test_no_steps_says_why():
     summary = summarize([], {})
-    assert summary["count"] == 0 and "eager ops" in summary["reason"]
+    assert summary["count"] == 0 and "eager ops" not in summary["reason"] and "step_num" in summary["reason"]
+    summary = summarize([], {}, eager_ops=1200)
+    assert "ran as 1,200 eager ops; wrap the step in tf.function" in summary["reason"]
 
 
 def test_gpu_rules_fire_on_their_evidence_only():

@@ -15,7 +15,7 @@ from . import device as gpu
 from .memory import memory_profile
 from .parallel import map_balanced
 from .findings import find
-from .steps import summarize
+from .steps import eager_op_count, summarize
 from .pieces import Pieces
 from .xspace import Space, parse
 
@@ -97,7 +97,7 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
     profile.memory = memory_profile(spaces, labels)
     if not profile.ops and not profile.kernels and not profile.functions:
         profile.warnings.append("no TensorFlow op ran during the trace (only runtime events were recorded)")
-    profile.step_summary = summarize(profile.steps, profile.busy)
+    profile.step_summary = summarize(profile.steps, profile.busy, eager_ops=eager_op_count(profile))
     profile.findings = find(profile)
     profile.ops.sort(key=lambda r: r.self_us, reverse=True)
     profile.kernels.sort(key=lambda r: r.total_us, reverse=True)

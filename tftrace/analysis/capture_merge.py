@@ -16,7 +16,7 @@ from ..model import FunctionStat
 from . import python_stacks
 from .findings import find
 from .flame import flame_tree
-from .steps import summarize
+from .steps import eager_op_count, summarize
 from .locations import locate
 
 _CALL_PREFIX = re.compile(r"^(Stateful)?PartitionedCall(_\d+)?/")
@@ -260,7 +260,8 @@ def merge_capture(profile, capture: dict) -> None:
     merge_python(profile, capture.get("python"), functions, cells, capture.get("autograph_lines"))
     profile.warnings += (list(capture.get("warnings", [])) + placement_warnings(profile, profile.graph["nodes"])
                          + copy_warnings(profile, copies))
-    profile.step_summary = summarize(profile.steps, profile.busy, tracing_by_call(profile.steps, functions))
+    profile.step_summary = summarize(profile.steps, profile.busy, tracing_by_call(profile.steps, functions),
+                                     eager_op_count(profile))
     profile.findings = find(profile)
 
 

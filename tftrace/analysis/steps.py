@@ -28,8 +28,9 @@ _OUTLIER_RATIO = 3.0  # a step this many times the median (and well past the spr
 _OUTLIER_SPREADS = 5  # ... and this many median absolute deviations above it
 
 
-def find_steps(step_rows: list) -> tuple[str, str, str, list]:
-    """(source, function, reason, [(name, start ps, end ps, call index or None)]) from ``Profile.steps``."""
+def find_steps(step_rows: list, eager_ops: int = 0) -> tuple[str, str, str, list]:
+    """(source, function, reason, [(name, start ps, end ps, call index or None)]) from ``Profile.steps``
+    (``eager_ops``: how many eager ops ran, for the reason when there are no steps)."""
     markers = [s for s in step_rows if not s.function]
     if markers:
         return "markers", "", f"{len(markers)} step markers (tf.profiler.experimental.Trace with step_num)", [
@@ -38,9 +39,10 @@ def find_steps(step_rows: list) -> tuple[str, str, str, list]:
     for s in step_rows:
         calls.setdefault(s.function, []).append(s)
     if not calls:
-        return "none", "", ("no step markers and no tf.function calls: the work ran as eager ops "
-                            "(wrap the step in tf.function, or mark steps with tf.profiler.experimental.Trace"
-                            "(..., step_num=i))"), []
+        marker = "tf.profiler.experimental.Trace('train', step_num=i, _r=1)"
+        how = (f"the work ran as {eager_ops:,} eager ops; wrap the step in tf.function, or mark steps with {marker}"
+               if eager_ops else f"mark steps with {marker}")
+        return "none", "", f"no step markers and no tf.function call in this profile ({how})", []
     function, rows = max(calls.items(), key=lambda kv: sum(s.duration_us for s in kv[1]))
     rows.sort(key=lambda s: s.start_us)
     spans = []
@@ -125,11 +127,11 @@ def breakdown(start: int, end: int, busy: dict, calls: list, tracing_ps: int = 0
     return out
 
 
-def summarize(step_rows: list, busy: dict, tracing_ps_by_call: dict | None = None) -> dict:
+def summarize(step_rows: list, busy: dict, tracing_ps_by_call: dict | None = None, eager_ops: int = 0) -> dict:
     """The Profile's ``step_summary`` (see model.Profile)."""
     from .busy import merge
 
-    source, function, reason, spans = find_steps(step_rows)
+    source, function, reason, spans = find_steps(step_rows, eager_ops)
     summary = {"source": source, "function": function, "reason": reason, "count": len(spans), "rows": [],
                "categories": []}
     if not spans:
@@ -171,3 +173,7 @@ def _why(row: dict, typical: float) -> str:
         return (f"{times}: the first step (warm-up: graph optimisation, allocations; "
                 f"{LABELS.get(biggest, biggest)} the largest part)")
     return f"{times}: mostly {LABELS.get(biggest, biggest)} ({parts[biggest] / 1e3:.1f} ms)"
+
+
+def eager_op_count(profile) -> int:
+    return sum(op.count for op in profile.ops if op.mode == "eager")
