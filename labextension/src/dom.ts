@@ -62,6 +62,22 @@ export function resizeCanvas(canvas: HTMLCanvasElement, w: number, h: number, ra
   canvas.style.height = `${h}px`;
 }
 
+// A chart's canvas sized to its container (at least minW css px wide, h tall) at the device's pixel
+// ratio, resized only when that changed since cssW: its css width and its 2d context with the
+// device-pixel transform set and the canvas cleared (null without a context).
+export function chartCanvas(
+  canvas: HTMLCanvasElement, container: HTMLElement, minW: number, h: number, cssW: number,
+): { w: number; ctx: CanvasRenderingContext2D } | null {
+  const w = Math.max(Math.floor(widthOf(container)), minW);
+  const ratio = window.devicePixelRatio || 1;
+  if (w !== cssW || canvas.height !== Math.round(h * ratio)) resizeCanvas(canvas, w, h, ratio);
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return null;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return { w, ctx };
+}
+
 // Coalesce redraw requests into one per animation frame.
 export function frameScheduler(frame: () => void): () => void {
   let pending = 0;

@@ -3,7 +3,7 @@
 // close enough to the peak to share the scale. Hover shows the time and the bytes in use
 // then. Times are on the timeline's clock. The canvas carries data-points and data-peak.
 
-import { el, fmtBytes, fmtUs, placeTooltip, resizeCanvas, widthOf } from "../../dom";
+import { chartCanvas, el, fmtBytes, fmtUs, placeTooltip } from "../../dom";
 import type { RawAllocator } from "../../payload";
 import { axisBytes, axisUs, niceStep, ticks } from "../axes";
 
@@ -96,14 +96,10 @@ export class MemoryChart {
 
   draw(): void {
     const a = this.a;
-    const w = Math.max(Math.floor(widthOf(this.el)), 360);
-    const ratio = window.devicePixelRatio || 1;
-    if (w !== this.cssW || this.canvas.height !== Math.round(H * ratio)) {
-      this.cssW = w;
-      resizeCanvas(this.canvas, w, H, ratio);
-    }
-    const ctx = this.canvas.getContext("2d");
-    if (!ctx) return;
+    const sized = chartCanvas(this.canvas, this.el, 360, H, this.cssW);
+    if (!sized) return;
+    const { w, ctx } = sized;
+    this.cssW = w;
     const n = this.t.length;
     const peakT = a.peak_time_us - this.originUs;
     const first = n ? Math.min(this.t[0], peakT) : peakT;
@@ -119,8 +115,6 @@ export class MemoryChart {
     const plotH = baseY - TOP;
     const y = (b: number) => baseY - (b / this.yMax) * plotH;
 
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, w, H);
     ctx.font = FONT;
     // value axis in bytes
     ctx.textAlign = "right";

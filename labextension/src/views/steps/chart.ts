@@ -5,7 +5,7 @@
 // Hover shows the step's parts in a tooltip (text nodes only); a click picks a step.
 // The canvas carries data-bars, data-outliers, data-clipped and data-selected for tests.
 
-import { el, fmtUs, placeTooltip, resizeCanvas, widthOf } from "../../dom";
+import { chartCanvas, el, fmtUs, placeTooltip } from "../../dom";
 import type { StepRow, Steps } from "../../payload";
 import { axisUs, ticks } from "../axes";
 import { categoryColor, categoryLegend, median, pct } from "./model";
@@ -154,17 +154,11 @@ export class StepChart {
   }
 
   draw(): void {
-    const w = Math.max(Math.floor(widthOf(this.el)), 320);
-    const ratio = window.devicePixelRatio || 1;
-    if (w !== this.cssW || this.canvas.height !== Math.round(H * ratio)) {
-      this.cssW = w;
-      resizeCanvas(this.canvas, w, H, ratio);
-    }
-    const ctx = this.canvas.getContext("2d");
-    if (!ctx) return;
+    const sized = chartCanvas(this.canvas, this.el, 320, H, this.cssW);
+    if (!sized) return;
+    const { w, ctx } = sized;
+    this.cssW = w;
     this.scale();
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, w, H);
     ctx.font = FONT;
     const plotW = this.plotW();
     const baseY = H - BOTTOM;
