@@ -18,20 +18,11 @@ from .findings import find
 from .flame import flame_tree
 from .steps import eager_op_count, summarize
 from .locations import locate
+from .names import strip_call_prefix
 
-_CALL_PREFIX = re.compile(r"^(Stateful)?PartitionedCall(_\d+)?/")
 _OPTIMIZER = re.compile(r"(^|/)(adam|adamw|sgd|rmsprop|adagrad|adadelta|adamax|nadam|ftrl|lion|optimizer)(_\d+)?/",
                         re.IGNORECASE)
 _PLUMBING = {"_Arg", "_Retval", "NoOp", "Const", "_Send", "_Recv", "Identity", "_HostSend", "_HostRecv"}
-
-
-def strip_call_prefix(op_name: str) -> str:
-    """``StatefulPartitionedCall/dense/MatMul`` -> ``dense/MatMul`` (repeatedly)."""
-    while True:
-        stripped = _CALL_PREFIX.sub("", op_name, count=1)
-        if stripped == op_name:
-            return op_name
-        op_name = stripped
 
 
 def merge_functions(profile, records: list[dict], cells: dict) -> None:
@@ -260,23 +251,15 @@ def merge_capture(profile, capture: dict) -> None:
     merge_python(profile, capture.get("python"), functions, cells, capture.get("autograph_lines"))
     profile.warnings += (list(capture.get("warnings", [])) + placement_warnings(profile, profile.graph["nodes"])
                          + copy_warnings(profile, copies))
-    profile.step_summary = summarize(profile.steps, profile.busy, tracing_by_call(profile.steps, functions),
-                                     eager_op_count(profile))
+    profile.step_summary = summarize(profile.steps, profile.busy, tracing_by_call(functions), eager_op_count(profile))
     profile.findings = find(profile)
 
 
-def tracing_by_call(step_rows: list, records: list[dict]) -> dict:
-    """{index of a call among its function's calls (time order): tracing ps} from the hooks' call log."""
-    out = {}
+def tracing_by_call(records: list[dict]) -> dict:
+    """{function: {index of a call among its calls (time order): tracing ps}} from the hooks' call log."""
+    out: dict = {}
     for record in records:
         for i, entry in enumerate(record.get("calls_log", [])):
             if entry[2]:
                 out.setdefault(record["name"], {})[i] = entry[2] * 1000
-    return _for_step_function(step_rows, out)
-
-
-def _for_step_function(step_rows: list, by_function: dict) -> dict:
-    from .steps import find_steps
-
-    _, function, _, _ = find_steps(step_rows)
-    return by_function.get(function, {})
+    return out

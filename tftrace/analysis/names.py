@@ -79,3 +79,12 @@ def eager_op_type(event_name: str) -> str | None:
     if not op_type or op_type.startswith(_FUNCTION_PREFIXES):
         return None
     return op_type
+
+
+_CALL_PREFIX = re.compile(r"^((Stateful)?PartitionedCall(_\d+)?/)+")
+
+
+def strip_call_prefix(op_name: str) -> str:
+    """``StatefulPartitionedCall/PartitionedCall_1/dense/MatMul`` -> ``dense/MatMul``: the name an op
+    has in its function's graph, without the call ops the runtime inlined it through."""
+    return _CALL_PREFIX.sub("", op_name, count=1)

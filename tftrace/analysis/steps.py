@@ -15,7 +15,10 @@ is taken from the runtime part of the call that traced.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from statistics import median
+
+from .busy import merge
 
 PRIORITY = ("input", "memcpy_h2d", "memcpy_d2h", "memcpy_d2d", "collectives", "device_compute",
             "host_compute", "eager_dispatch", "gc")
@@ -62,8 +65,6 @@ def _ps(us: float) -> int:
 
 def clipped(intervals: list, start: int, end: int) -> list:
     """The parts of sorted disjoint ``intervals`` within [start, end)."""
-    from bisect import bisect_right
-
     out = []
     i = max(bisect_right(intervals, (start, start)) - 1, 0)
     while i < len(intervals) and intervals[i][0] < end:
@@ -100,8 +101,6 @@ def _length(intervals) -> int:
 
 
 def _union(a: list, b: list) -> list:
-    from .busy import merge
-
     return merge(a + b)
 
 
@@ -127,17 +126,16 @@ def breakdown(start: int, end: int, busy: dict, calls: list, tracing_ps: int = 0
     return out
 
 
-def summarize(step_rows: list, busy: dict, tracing_ps_by_call: dict | None = None, eager_ops: int = 0) -> dict:
-    """The Profile's ``step_summary`` (see model.Profile)."""
-    from .busy import merge
-
+def summarize(step_rows: list, busy: dict, tracing_ps: dict | None = None, eager_ops: int = 0) -> dict:
+    """The Profile's ``step_summary`` (see model.Profile); ``tracing_ps``: {function: {call index:
+    tracing ps}} measured by the hooks (live traces only)."""
     source, function, reason, spans = find_steps(step_rows, eager_ops)
     summary = {"source": source, "function": function, "reason": reason, "count": len(spans), "rows": [],
                "categories": []}
     if not spans:
         return summary
     calls = merge((_ps(s.start_us), _ps(s.start_us + s.duration_us)) for s in step_rows if s.function)
-    tracing = tracing_ps_by_call or {}
+    tracing = (tracing_ps or {}).get(function, {})
     seen = set()
     for n, (name, start, end, call) in enumerate(spans, 1):
         parts = breakdown(start, end, busy, calls, tracing.get(call, 0) if call is not None else 0)

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 
+from ..analysis.names import strip_call_prefix
 from ..paths import is_library
 
 _USER_FILES: dict = {}  # file -> is it the user's (the answer never changes within a process)
 _CALL_OPS = {"StatefulPartitionedCall", "PartitionedCall"}
 _NUMBERED = re.compile(r"^(.*?)(_\d+)?$")
 _GRADIENT_SCOPE = "gradient_tape/"
-_CALL_PREFIX = re.compile(r"^((Stateful)?PartitionedCall(_\d+)?/)+")
 
 
 def add_called_function_graphs(records: list[dict], graphs: list[dict]) -> None:
@@ -57,7 +57,7 @@ def _annotate(graph: dict, nodes: list[dict]) -> None:
     by_name = {n["name"]: n for n in nodes}
     for part in graph.get("partitions", []) + [graph.get("pre", [])]:
         for node in part:
-            found = by_name.get(_CALL_PREFIX.sub("", node["name"]))
+            found = by_name.get(strip_call_prefix(node["name"]))
             if found is not None:
                 node["source"] = found["source"]
                 if "layer" in found:
