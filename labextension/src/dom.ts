@@ -78,6 +78,19 @@ export function chartCanvas(
   return { w, ctx };
 }
 
+// Position of the last value <= t in ascending ``values`` (-1 when t comes before them all).
+export function lastAtOrBefore(values: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  if (hi < 0 || t < values[0]) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (values[mid] <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 // Coalesce redraw requests into one per animation frame.
 export function frameScheduler(frame: () => void): () => void {
   let pending = 0;

@@ -3,7 +3,7 @@
 // close enough to the peak to share the scale. Hover shows the time and the bytes in use
 // then. Times are on the timeline's clock. The canvas carries data-points and data-peak.
 
-import { chartCanvas, el, fmtBytes, fmtUs, placeTooltip } from "../../dom";
+import { chartCanvas, el, fmtBytes, fmtUs, lastAtOrBefore, placeTooltip } from "../../dom";
 import type { RawAllocator } from "../../payload";
 import { axisBytes, axisUs, niceStep, ticks } from "../axes";
 
@@ -54,15 +54,8 @@ export class MemoryChart {
 
   // Bytes in use at time t: the last point at or before it (-1 before the first).
   bytesAt(t: number): number {
-    let lo = 0;
-    let hi = this.t.length - 1;
-    if (hi < 0 || t < this.t[0]) return -1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.t[mid] <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.bytes[lo];
+    const i = lastAtOrBefore(this.t, t);
+    return i < 0 ? -1 : this.bytes[i];
   }
 
   private plotW(): number {

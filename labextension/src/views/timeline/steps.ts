@@ -5,7 +5,7 @@
 // Steps arrive on the timeline's clock (payload.ts moves them by timeline.origin_us).
 
 import type { SelectionBus, TimeRange } from "../../bus";
-import { el, fmtUs, placeTooltip, resizeCanvas } from "../../dom";
+import { el, fmtUs, lastAtOrBefore, placeTooltip, resizeCanvas } from "../../dom";
 import type { StepRow, Steps } from "../../payload";
 import { AXIS_H, FONT, LABEL_W } from "./style";
 import type { View } from "./view";
@@ -67,15 +67,8 @@ export class StepStrip {
     const v = this.view;
     const t = v.t0 + ((x - LABEL_W) / v.plotW()) * (v.t1 - v.t0);
     // last step starting at or before t that has not ended
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    if (hi < 0 || t < this.starts[0]) return -1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return t <= this.ends[lo] ? lo : -1;
+    const i = lastAtOrBefore(this.starts, t);
+    return i >= 0 && t <= this.ends[i] ? i : -1;
   }
 
   private showTip(r: StepRow, ev: MouseEvent): void {
