@@ -147,6 +147,10 @@ class Profile:
     # steps found in what ran: {source, reason, count, rows: [{step, name, start_us, wall_us, breakdown: {category: us},
     # outlier}]} (analysis/steps.py)
     step_summary: dict = field(default_factory=dict)
+    # {op name: [self us in step 1, step 2, ...]}: each op's self time in each step of ``step_summary``
+    # (analysis/step_ops.py), the samples a comparison of runs needs; ops with the least time are left
+    # out past ``step_ops.MAX_SAMPLES`` numbers
+    step_ops: dict = field(default_factory=dict)
     findings: list = field(default_factory=list)  # [{kind, severity, title, evidence, location, fix}], ranked
     # allocator timelines: {allocators: [{name, capacity_bytes, peak_bytes, peak_time_us, timeline, at_peak}], note}
     memory: dict = field(default_factory=dict)

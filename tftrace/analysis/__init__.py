@@ -15,6 +15,7 @@ from . import device as gpu
 from .memory import memory_profile
 from .parallel import map_balanced
 from .findings import find
+from .step_ops import step_op_samples
 from .steps import eager_op_count, summarize
 from .pieces import Pieces
 from .xspace import Space, parse
@@ -72,6 +73,7 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
     pieces = Pieces(spaces, site_of_call)
     results = map_balanced(pieces.run, pieces.keys, pieces.weights, processes)
     span_ps = 0
+    step_space = None
     for s, (host, space) in enumerate(zip(labels, spaces)):
         rows = pieces.combine(results, s)
         profile.hosts.append(host)
@@ -80,8 +82,8 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
         profile.memcpy += rows["memcpy"]
         profile.functions += rows["functions"]
         profile.steps += rows["steps"]
-        if rows["steps"] and not profile.busy:  # steps are read on the first host that has any
-            profile.busy = rows["busy"]
+        if rows["steps"] and step_space is None:  # steps are read on the first host that has any
+            profile.busy, step_space = rows["busy"], space
         for site, ops in rows["call_ops"].items():
             mine = profile.call_ops.setdefault(site, {})
             for op, us in ops.items():
@@ -98,6 +100,8 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
     if not profile.ops and not profile.kernels and not profile.functions:
         profile.warnings.append("no TensorFlow op ran during the trace (only runtime events were recorded)")
     profile.step_summary = summarize(profile.steps, profile.busy, eager_ops=eager_op_count(profile))
+    if step_space is not None:
+        profile.step_ops = step_op_samples(step_space, profile.step_summary)
     profile.findings = find(profile)
     profile.ops.sort(key=lambda r: r.self_us, reverse=True)
     profile.kernels.sort(key=lambda r: r.total_us, reverse=True)

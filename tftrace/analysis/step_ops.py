@@ -1,9 +1,10 @@
 """Each op's self time in each step: the per-step samples a comparison of runs needs.
 
-``tftrace stats`` does not need them, so they are computed on demand from a run's raw
-XSpace and its ``step_summary``: one more pass over the host threads' op events, each
-event given to the step its start falls in (``call_windows.Windows`` keyed by step
-instead of call site). Self times are the same as the ops table's (XProf's op stack).
+Computed once by analysis into ``Profile.step_ops``, from the XSpace and its
+``step_summary``: one more pass over the host threads' op events, each event given to the
+step its start falls in. Self times are the same as the ops table's (XProf's op stack).
+A long run keeps the samples of the ops with the most time, at most ``MAX_SAMPLES``
+numbers in all.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from . import nesting
+from .eager_ops import EagerNames
 from .host_ops import classify, spans_where
 from .pieces import HOST_PLANE
+
+MAX_SAMPLES = 1_000_000
 
 
 class StepWindows:
@@ -32,28 +36,45 @@ class StepWindows:
 
 def step_op_samples(space, step_summary: dict) -> dict:
     """{op name: [self us in step 1, step 2, ...]} for the graph and eager ops of the host that the
-    steps were read on; a step where the op did not run holds 0."""
+    steps were read on (an eager op by its type, as in the ops table); a step where the op did not
+    run holds 0."""
     rows = step_summary.get("rows", []) if step_summary else []
     plane = space.plane(HOST_PLANE)
     if not rows or plane is None:
         return {}
     windows = StepWindows(rows)
     parsed, is_op = classify(plane)
+    eager = EagerNames(plane, is_op)
     sums: dict = {}
     for line in plane.lines:
         if line.derived or not len(line):
             continue
-        spans = spans_where(line, is_op)
-        names = line.name_index
-        for (start, _, i), own in zip(spans, nesting.self_times(spans)):
-            step = windows.index_at(start)
-            if step >= 0 and own:
-                key = (names[i], step)
-                sums[key] = sums.get(key, 0) + own
+        _add_self_times(sums, line, windows, spans_where(line, is_op), lambda i: parsed[i].name)
+        if eager.ids and not eager.ids.isdisjoint(line.name_index):  # eager ops, graph ops nested in them not counted
+            spans = spans_where(line, eager.eager_or_op)
+            _add_self_times(sums, line, windows, spans, lambda i: eager.op_types[i])
     out: dict = {}
-    for (name_index, step), ps in sums.items():
-        samples = out.get(parsed[name_index].name)
+    for (name, step), ps in sums.items():
+        samples = out.get(name)
         if samples is None:
-            samples = out[parsed[name_index].name] = [0.0] * len(rows)
+            samples = out[name] = [0.0] * len(rows)
         samples[step] += ps / 1e6
-    return out
+    return _bounded(out, len(rows))
+
+
+def _add_self_times(sums: dict, line, windows: StepWindows, spans: list, name_of) -> None:
+    """Add each span's self time to {(op name, step): ps}; ``name_of(name index)`` is None for a span
+    that is only there as a parent (a graph op under an eager op)."""
+    names = line.name_index
+    for (start, _, i), own in zip(spans, nesting.self_times(spans)):
+        step = windows.index_at(start)
+        name = name_of(names[i]) if step >= 0 and own else None
+        if name is not None:
+            sums[(name, step)] = sums.get((name, step), 0) + own
+
+
+def _bounded(samples: dict, steps: int) -> dict:
+    """The ops with the most time, at most ``MAX_SAMPLES`` numbers, each rounded to the nanosecond."""
+    keep = max(MAX_SAMPLES // max(steps, 1), 1)
+    names = sorted(samples, key=lambda name: sum(samples[name]), reverse=True)[:keep]
+    return {name: [round(us, 3) for us in samples[name]] for name in names}
