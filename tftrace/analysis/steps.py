@@ -1,7 +1,8 @@
 """Steps, found without asking the user, and what each step's wall time went to.
 
-Where the steps come from, in order: TensorFlow step markers (``Trace(name,
-step_num=...)``, what XProf reads); else the calls of the tf.function that took the
+Where the steps come from, in order: the repeats of ``--repeat N`` (``tftrace.repeat``
+step markers); TensorFlow step markers (``Trace(name, step_num=...)``, what XProf
+reads); else the calls of the tf.function that took the
 most time (Keras' train/test/predict function, a custom loop's step); else none, and
 why. A function step runs from one call's start to the next call's start (the last
 ends with its call), so the Python between calls belongs to the step it follows.
@@ -27,6 +28,7 @@ LABELS = {"input": "input", "tracing": "tracing", "memcpy_h2d": "copies host->de
           "memcpy_d2h": "copies device->host", "memcpy_d2d": "copies device->device", "collectives": "collectives",
           "device_compute": "device compute", "host_compute": "host compute", "eager_dispatch": "eager dispatch",
           "gc": "Python garbage collection", "other": "TensorFlow runtime between ops", "python": "Python"}
+REPEAT_MARKER = "tftrace.repeat"
 _OUTLIER_RATIO = 3.0  # a step this many times the median (and well past the spread) is an outlier
 _OUTLIER_SPREADS = 5  # ... and this many median absolute deviations above it
 
@@ -35,6 +37,10 @@ def find_steps(step_rows: list, eager_ops: int = 0) -> tuple[str, str, str, list
     """(source, function, reason, [(name, start ps, end ps, call index or None)]) from ``Profile.steps``
     (``eager_ops``: how many eager ops ran, for the reason when there are no steps)."""
     markers = [s for s in step_rows if not s.function]
+    repeats = [s for s in markers if s.name.startswith(REPEAT_MARKER + " ")]
+    if repeats:
+        return "repeat", "", f"{len(repeats)} repeats of the traced code (--repeat)", [
+            (s.name, _ps(s.start_us), _ps(s.start_us + s.duration_us), None) for s in repeats]
     if markers:
         return "markers", "", f"{len(markers)} step markers (tf.profiler.experimental.Trace with step_num)", [
             (s.name, _ps(s.start_us), _ps(s.start_us + s.duration_us), None) for s in markers]

@@ -68,6 +68,7 @@ export function categoryLegend(category: string): string {
 
 // What the steps are, in a few words: "step markers", "calls of train_function".
 export function sourceLabel(steps: Steps): string {
+  if (steps.source === "repeat") return "repeats of the traced code (--repeat)";
   if (steps.source === "markers") return "step markers";
   if (steps.source === "function") return steps.function ? `calls of ${steps.function}` : "tf.function calls";
   return steps.source;
