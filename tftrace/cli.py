@@ -1,4 +1,4 @@
-"""The ``tftrace`` command: run, stats, report, export, capture (workers), ls.
+"""The ``tftrace`` command: run, stats, report, export, diff, capture (workers), ls.
 
 Errors are one line on stderr and an exit code from the error hierarchy; no traceback.
 """
@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a Python script under a trace")
     run.add_argument("-o", "--output", help="write the run file here (default: the run store)")
     run.add_argument("--no-python", action="store_true", help="do not sample Python stacks")
+    run.add_argument("--repeat", type=int, default=1, metavar="N",
+                     help="run the script N times in one profile, each run a step (to compare runs with)")
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
     stats = sub.add_parser("stats", help="print op, kernel and function statistics")
@@ -33,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("source")
     export.add_argument("--format", choices=("tensorboard",), required=True)
     export.add_argument("-o", "--output", required=True)
+    diff = sub.add_parser("diff", help="compare two runs step by step: what changed beyond run-to-run noise")
+    diff.add_argument("a", help="the run before: a run file, run id, run name, .xplane.pb or log directory")
+    diff.add_argument("b", help="the run after (same kinds as A)")
+    diff.add_argument("--format", choices=("table", "json"), default="table")
+    diff.add_argument("--html", metavar="OUT.html", help="also write the comparison as a self-contained HTML report")
+    diff.add_argument("--all", action="store_true", help="list the rows with no detectable change too")
     capture = sub.add_parser("capture", help="trace TensorFlow profiler servers on workers (multi-host)")
     capture.add_argument("workers", help="host:port[,host:port...] of tf.profiler.experimental.server.start(port)")
     capture.add_argument("--duration-ms", type=int, default=2000)
@@ -46,13 +54,20 @@ def _run(args) -> int:
 
     if not os.path.isfile(args.script):
         raise TftraceError(f"{args.script}: no such script")
+    if args.repeat < 1:
+        raise TftraceError(f"--repeat takes a whole number >= 1, not {args.repeat}")
     sys.argv = [args.script, *args.args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
     t = trace(name=os.path.basename(args.script), python=not args.no_python, store=args.output is None)
     code = 0
     try:
         with t:
-            runpy.run_path(args.script, run_name="__main__")
+            if args.repeat > 1:
+                from .capture.repeats import run_repeated
+
+                run_repeated(lambda: runpy.run_path(args.script, run_name="__main__"), args.repeat)
+            else:
+                runpy.run_path(args.script, run_name="__main__")
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
@@ -112,6 +127,28 @@ def _export(args) -> int:
     return 0
 
 
+def _diff(args) -> int:
+    import json
+
+    from .diff import diff
+    from .diff.table import to_table
+    from .sources import resolve
+
+    loaded = []
+    for source in (args.a, args.b):
+        found = resolve(source, processes=args.processes)
+        if found.note:
+            print(f"tftrace: {found.note}", file=sys.stderr)
+        loaded.append(found)
+    result = diff(loaded[0].profile, loaded[1].profile, loaded[0].run_id or "", loaded[1].run_id or "")
+    if args.html:
+        from .report import write_diff_report
+
+        print(f"tftrace: comparison written to {write_diff_report(result, args.html)}", file=sys.stderr)
+    print(json.dumps(result) if args.format == "json" else to_table(result, show_all=args.all))
+    return 0
+
+
 def _capture(args) -> int:
     from .capture.remote import capture_workers
 
@@ -133,8 +170,8 @@ def main(argv: list[str] | None = None, processes: int = 1) -> int:
     """Run one command; ``processes`` > 1 lets analysis fork (only from the ``tftrace`` command)."""
     args = _parser().parse_args(argv)
     args.processes = processes
-    handler = {"run": _run, "stats": _stats, "report": _report, "export": _export, "capture": _capture,
-               "ls": _ls}[args.command]
+    handler = {"run": _run, "stats": _stats, "report": _report, "export": _export, "diff": _diff,
+               "capture": _capture, "ls": _ls}[args.command]
     try:
         return handler(args)
     except TftraceError as exc:
@@ -144,7 +181,7 @@ def main(argv: list[str] | None = None, processes: int = 1) -> int:
         return 130
 
 
-_ANALYSIS_ONLY = ("stats", "report", "export")
+_ANALYSIS_ONLY = ("stats", "report", "export", "diff")
 
 
 def run() -> None:

@@ -18,8 +18,9 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class
 from .capture.session import active_trace, trace
 from .errors import TftraceError
 
-CELL_USAGE = "%%tftrace [--name N] [--no-python] [--report PATH] [--quiet]"
-LINE_USAGE = "%tftrace list | show RUN | export RUN PATH | capture HOST:PORT[,HOST:PORT...] [DURATION_MS]"
+CELL_USAGE = "%%tftrace [--name N] [--no-python] [--report PATH] [--quiet] [--repeat N]"
+LINE_USAGE = ("%tftrace list | show RUN | export RUN PATH | diff A B | "
+              "capture HOST:PORT[,HOST:PORT...] [DURATION_MS]")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +34,14 @@ def _cell_parser() -> _Parser:
     parser.add_argument("--no-python", action="store_true")
     parser.add_argument("--report", default=None)
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--repeat", type=_positive, default=1)
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"--repeat takes a whole number >= 1, not {text!r}")
+    return int(text)
 
 
 @magics_class
@@ -53,12 +61,19 @@ class TftraceMagics(Magics):
             raise UsageError("%%tftrace cannot run inside another trace: traces do not nest")
         body, last = self._compile(cell)
         t = trace(name=args.name or "cell", python=not args.no_python)
+        def run_cell():
+            exec(body, self.shell.user_ns)  # noqa: S102 - running the user's own cell
+            return None if last is None else eval(last, self.shell.user_ns)  # noqa: S307 - its last expression
+
         value = None
         try:
             with t:
-                exec(body, self.shell.user_ns)  # noqa: S102 - running the user's own cell
-                if last is not None:
-                    value = eval(last, self.shell.user_ns)  # noqa: S307 - the cell's last expression
+                if args.repeat > 1:
+                    from .capture.repeats import run_repeated
+
+                    value = run_repeated(run_cell, args.repeat)
+                else:
+                    value = run_cell()
         finally:
             if t.profile is not None:
                 self._after(t, args)
@@ -116,6 +131,12 @@ class TftraceMagics(Magics):
             return show(loaded.profile, loaded.run_id or rest[0])
         if command == "export" and len(rest) == 2:
             return _resolve(rest[0]).profile.to_html(rest[1])
+        if command == "diff" and len(rest) == 2:
+            from .diff import diff
+            from .display import show_diff
+
+            a, b = (_resolve(source) for source in rest)
+            return show_diff(diff(a.profile, b.profile, a.run_id or "", b.run_id or ""))
         if command == "capture" and len(rest) in (1, 2) and (len(rest) == 1 or rest[1].isdigit()):
             from .capture.remote import capture_workers
 

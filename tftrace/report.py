@@ -1,4 +1,5 @@
-"""Self-contained HTML reports: one file, the views bundle and the payload inlined.
+"""Self-contained HTML reports: one file, the views bundle and the payload inlined
+(a profile's views, or a comparison of two runs).
 
 Nothing is fetched when the report opens: a Content-Security-Policy forbids every
 network request, the payload sits in a JSON script element with ``<``, ``>`` and
@@ -16,6 +17,7 @@ from .assets import bundle_js
 
 _CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
         "img-src data:; connect-src 'none'; font-src 'none'; frame-src 'none'")
+DIFF_MIME_TYPE = "application/vnd.tftrace.diff+json"
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -26,27 +28,45 @@ def json_for_script(data: dict) -> str:
     return text
 
 
-def report_html(profile, payload: dict | None = None) -> str:
-    data = payload if payload is not None else payload_mod.build(profile)
-    title = html.escape(f"tftrace: {profile.name or profile.source or 'profile'}")
+def page_html(title: str, mime_type: str, data: dict) -> str:
+    """One offline page: ``data`` in a ``mime_type`` JSON script element that the bundle renders."""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_CSP}\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{title}</title>"
+        f"<title>{html.escape(title)}</title>"
         "<style>body{margin:12px;background:#fff}</style></head><body>"
         "<div id=\"tftrace-root\">Loading tftrace views…</div>"
-        f"<script type=\"{payload_mod.MIME_TYPE}\" data-target=\"tftrace-root\">{json_for_script(data)}</script>"
+        f"<script type=\"{mime_type}\" data-target=\"tftrace-root\">{json_for_script(data)}</script>"
         f"<script>{bundle_js()}</script>"
         "</body></html>\n"
     )
 
 
-def write_report(profile, path) -> str:
+def report_html(profile, payload: dict | None = None) -> str:
+    data = payload if payload is not None else payload_mod.build(profile)
+    return page_html(f"tftrace: {profile.name or profile.source or 'profile'}", payload_mod.MIME_TYPE, data)
+
+
+def diff_report_html(diff: dict) -> str:
+    """The comparison of two runs (``tftrace.diff/1``) as one offline page."""
+    names = [diff[side].get("name") or diff[side].get("run_id") or side.upper() for side in ("a", "b")]
+    return page_html(f"tftrace: {names[0]} vs {names[1]}", DIFF_MIME_TYPE, diff)
+
+
+def write_text(text: str, path) -> str:
+    """Write ``text`` to ``path`` atomically (a partial file never takes its place)."""
     path = os.fspath(path)
-    text = report_html(profile)
     tmp = f"{path}.tmp-{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(tmp, path)
     return path
+
+
+def write_report(profile, path) -> str:
+    return write_text(report_html(profile), path)
+
+
+def write_diff_report(diff: dict, path) -> str:
+    return write_text(diff_report_html(diff), path)

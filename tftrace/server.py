@@ -2,7 +2,7 @@
 
 - ``GET /tftrace/runs``: the runs, newest first;
 - ``GET /tftrace/runs/<id>``: one run's view payload (``tftrace.payload/1``);
-- ``GET /tftrace/compare?a=<id>&b=<id>``: two runs compared (``tftrace.compare/1``).
+- ``GET /tftrace/compare?a=<id>&b=<id>``: two runs compared (``tftrace.diff/1``).
 
 The JupyterLab sidebar reads these, not the kernel, so it works while a long cell
 keeps the kernel busy and after restarts.
@@ -68,11 +68,11 @@ class RunPayloadHandler(_Handler):
 class CompareHandler(_Handler):
     @tornado.web.authenticated
     def get(self):
-        from .compare import compare
+        from .diff import diff
 
         a, b = self.get_query_argument("a"), self.get_query_argument("b")
         try:
-            self.finish(json.dumps(compare(_load(a), _load(b))))
+            self.finish(json.dumps(diff(_load(a), _load(b), a, b)))
         except TftraceError as exc:
             self._fail_clearly(exc)
 

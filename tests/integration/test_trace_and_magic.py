@@ -149,3 +149,30 @@ def test_the_top_finding_is_one_line_under_the_cell(shell, home, capsys):
     assert result.success, result.error_in_exec
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("tftrace: ")]
     assert lines and lines[-1].startswith("tftrace: retrace-bound: regrow traced 10 times in 10 calls; see findings")
+
+
+def test_repeat_runs_the_cell_n_times_one_step_each_and_diff_compares_two_cells(shell, home):
+    from tftrace.store import Store
+
+    shell.run_cell("import tensorflow as tf\nm = tf.ones((96, 96))\nruns_of_cell = []")
+    cell = "%%tftrace --quiet --no-python --repeat 6 --name {name}\nruns_of_cell.append(1)\nfor _ in range({n}):\n    m2 = tf.matmul(m, m)\nlen(runs_of_cell)"
+    result = shell.run_cell(cell.format(name="small", n=10))
+    assert result.success and result.result == 6  # six runs of the body; the value is the last one's
+    small = Store().list()[0]["id"]
+    shell.run_cell(cell.format(name="big", n=60))
+    big = Store().list()[0]["id"]
+    from tftrace.sources import load
+
+    steps = load(big).step_summary
+    assert steps["source"] == "repeat" and steps["count"] == 6
+    shown = shell.run_line_magic("tftrace", f"diff {small} {big}")
+    found = shown.diff
+    assert found["a"]["run_id"] == small and found["a"]["steps"] == {"total": 6, "used": 5, "warmup": 1, "outliers": 0}
+    matmul, = [r for r in found["rows"] if r["kind"] == "op" and r["key"] == "MatMul"]
+    assert matmul["verdict"] == "slower" and matmul["low"] > 3  # 6x the matmuls per repeat
+    assert "tftrace comparison" in shown._repr_mimebundle_()["text/html"]
+
+
+def test_repeat_takes_a_positive_count(shell, home):
+    result = shell.run_cell("%%tftrace --repeat 0\npass")
+    assert result.error_in_exec is not None or result.error_before_exec is not None
