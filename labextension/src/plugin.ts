@@ -13,6 +13,7 @@ import { CellRevealer, REVEAL_CSS } from "./lab-reveal";
 import { setRevealHandler } from "./reveal-hook";
 import { el, fmtUs, markReady } from "./dom";
 import { injectStyles } from "./styles";
+import { renderDiff } from "./views/diff";
 
 interface RunInfo {
   id: string;
@@ -26,22 +27,6 @@ interface RunInfo {
   error: string;
 }
 
-interface DiffRow {
-  key: string | string[];
-  a_us: number;
-  b_us: number;
-  delta_us: number;
-  ratio: number | null;
-}
-
-interface Comparison {
-  a: { name: string; created: string };
-  b: { name: string; created: string };
-  totals: { a_self_us: number; b_self_us: number };
-  ops: DiffRow[];
-  functions: DiffRow[];
-}
-
 const ICON =
   "url(\"data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>" +
   "<rect x='1' y='2' width='14' height='3' fill='%234a7fb5'/><rect x='3' y='6.5' width='9' height='3' fill='%23d9822b'/>" +
@@ -50,23 +35,36 @@ const ICON =
 const SIDEBAR_CSS = `
 .tftrace-sidebar-icon { background-image: ${ICON}; background-repeat: no-repeat; background-position: center;
   background-size: 16px; min-width: 16px; min-height: 16px; }
-.tft-runs { padding: 8px; overflow: auto; font: 13px system-ui, sans-serif; }
+.tft-runs { padding: 8px; overflow: auto; font: 13px system-ui, sans-serif; color: var(--jp-ui-font-color1, #1f2328); }
 .tft-runs-bar { display: flex; gap: 6px; margin-bottom: 6px; }
-.tft-run { display: grid; grid-template-columns: auto 1fr; gap: 2px 6px; padding: 4px 2px; border-bottom: 1px solid #e3e6ea; }
+.tft-run { display: grid; grid-template-columns: auto 1fr; gap: 2px 6px; padding: 4px 2px;
+  border-bottom: 1px solid var(--jp-border-color2, #e3e6ea); }
 .tft-run button.tft-run-open { text-align: left; background: none; border: none; padding: 0; cursor: pointer;
-  color: #1a5fb4; font: inherit; word-break: break-all; }
-.tft-run .tft-run-meta { grid-column: 2; color: #667085; font-size: 11px; }
-.tft-compare { padding: 10px; overflow: auto; font: 13px system-ui, sans-serif; }
-.tft-compare td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.tft-compare .tft-up { color: #b42318; } .tft-compare .tft-down { color: #067647; }
+  color: var(--jp-content-link-color, #1a5fb4); font: inherit; word-break: break-all; }
+.tft-run .tft-run-meta { grid-column: 2; color: var(--jp-ui-font-color2, #667085); font-size: 11px; }
+.tft-compare { padding: 10px 14px; overflow: auto; background: var(--jp-layout-color1, #fff); }
+.tft-compare-status { font: 13px system-ui, sans-serif; color: var(--jp-ui-font-color1, #1f2328); }
+.tft-compare-error { color: var(--jp-error-color1, #b42318); }
 ${REVEAL_CSS}`;
 
 async function api<T>(path: string): Promise<T> {
   const settings = ServerConnection.makeSettings();
   const response = await ServerConnection.makeRequest(URLExt.join(settings.baseUrl, "tftrace", path), {}, settings);
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error || response.statusText);
+  const text = await response.text();
+  let body: { error?: string } | null = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null; // an error page, not the server extension's JSON
+  }
+  if (!response.ok) throw new Error((body && body.error) || `${response.status} ${response.statusText}`);
+  if (body === null) throw new Error("the server's answer is not JSON");
   return body as T;
+}
+
+// An error as one line of text.
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim();
 }
 
 function injectSidebarStyles(): void {
@@ -89,32 +87,12 @@ class RunView extends Widget {
     this.node.append(el("div", {}, [`loading run ${run.id}…`]));
     api<never>(`runs/${encodeURIComponent(run.id)}`)
       .then((payload) => render(this.node, payload, { onReveal: (location) => revealer.reveal(location, this.node) }))
-      .catch((error) => this.node.replaceChildren(el("div", {}, [`tftrace: cannot load run ${run.id}: ${error}`])));
+      .catch((error) => this.node.replaceChildren(el("div", {}, [`tftrace: cannot load run ${run.id}: ${errorText(error)}`])));
   }
 }
 
-function diffTable(rows: DiffRow[], label: (key: string | string[]) => string): HTMLTableElement {
-  const table = el("table", { class: "tft-tb" });
-  table.append(el("thead", {}, [el("tr", {}, ["", "A", "B", "B − A", "B / A"].map((h) => el("th", {}, [h])))]));
-  const body = el("tbody");
-  for (const r of rows) {
-    const delta = el("td", { class: `num ${r.delta_us > 0 ? "tft-up" : r.delta_us < 0 ? "tft-down" : ""}` }, [
-      `${r.delta_us > 0 ? "+" : ""}${fmtUs(r.delta_us)}`,
-    ]);
-    body.append(
-      el("tr", {}, [
-        el("td", { class: "name" }, [label(r.key)]),
-        el("td", { class: "num" }, [fmtUs(r.a_us)]),
-        el("td", { class: "num" }, [fmtUs(r.b_us)]),
-        delta,
-        el("td", { class: "num" }, [r.ratio === null ? "new" : `${r.ratio.toFixed(2)}×`]),
-      ]),
-    );
-  }
-  table.append(body);
-  return table;
-}
-
+// Two runs compared by the server (tftrace.diff/1), drawn by the comparison view; a
+// server error is one line.
 class CompareView extends Widget {
   constructor(a: RunInfo, b: RunInfo) {
     super();
@@ -122,21 +100,13 @@ class CompareView extends Widget {
     this.title.label = `tftrace: ${a.name || a.id} vs ${b.name || b.id}`;
     this.title.closable = true;
     this.addClass("tft-compare");
-    this.node.setAttribute("data-tftrace-view", "compare");
-    this.node.append(el("div", {}, ["comparing…"]));
-    api<Comparison>(`compare?a=${encodeURIComponent(a.id)}&b=${encodeURIComponent(b.id)}`)
-      .then((c) => {
-        this.node.replaceChildren(
-          el("h3", {}, [`A: ${c.a.name} (${c.a.created})  ·  B: ${c.b.name} (${c.b.created})`]),
-          el("p", {}, [`total op self time: A ${fmtUs(c.totals.a_self_us)}, B ${fmtUs(c.totals.b_self_us)}`]),
-          el("h4", {}, ["Ops, largest change first"]),
-          diffTable(c.ops, (k) => (Array.isArray(k) ? `${k[0]} (${k[1]}, ${k[2]}, ${k[3]})` : String(k))),
-          el("h4", {}, ["tf.functions"]),
-          diffTable(c.functions, (k) => String(k)),
-        );
-        markReady(this.node);
-      })
-      .catch((error) => this.node.replaceChildren(el("div", {}, [`tftrace: cannot compare: ${error}`])));
+    this.node.setAttribute("data-tftrace-compare", `${a.id} ${b.id}`);
+    this.node.append(el("div", { class: "tft-compare-status" }, [`comparing ${a.name || a.id} with ${b.name || b.id}…`]));
+    api<unknown>(`compare?a=${encodeURIComponent(a.id)}&b=${encodeURIComponent(b.id)}`)
+      .then((diff) => renderDiff(this.node, diff))
+      .catch((error) => this.node.replaceChildren(
+        el("div", { class: "tft-compare-status tft-compare-error" }, [`tftrace: cannot compare: ${errorText(error)}`]),
+      ));
   }
 }
 
@@ -170,7 +140,7 @@ class RunsPanel extends Widget {
     try {
       this.runs = (await api<{ runs: RunInfo[] }>("runs")).runs;
     } catch (error) {
-      this.list.replaceChildren(el("div", {}, [`tftrace: cannot list runs: ${error}`]));
+      this.list.replaceChildren(el("div", {}, [`tftrace: cannot list runs: ${errorText(error)}`]));
       return;
     }
     this.draw();

@@ -5,6 +5,8 @@ source, layer and placement."""
 
 from __future__ import annotations
 
+import math
+
 from tftrace.model import Device, FunctionStat, OpStat, Profile
 
 NOTEBOOK_FILE = "/tmp/ipykernel_4242/2718281828.py"
@@ -233,3 +235,141 @@ def quiet_profile(steps: bool) -> Profile:
     profile.memory = {"allocators": [], "note": "no allocator events were recorded: TensorFlow's BFC allocators "
                                                 "record them (GPU)"}
     return profile
+
+
+# A comparison of two runs (tftrace.diff/1) as `tftrace diff` writes it: B widened a Dense
+# layer (its MatMuls slower, renamed dense_1 -> dense_7 by a rebuilt model) and prefetched
+# its input (faster); dropout is new, batch norm gone; most rows did not change.
+
+DIFF_HOSTILE = '<img src=x onerror=alert(1)>"quoted"'
+DIFF_STEPS = 30
+
+
+def _wobble(i: int, scale: float) -> float:
+    """A fixed, noise-like offset for the i-th step (no randomness in tests)."""
+    return scale * (0.55 * math.sin(2.3 * i + 0.4) + 0.3 * math.cos(0.7 * i) + 0.15 * math.sin(5.1 * i))
+
+
+def diff_step() -> dict:
+    a = [round(41.2 + _wobble(i, 2.2), 4) for i in range(DIFF_STEPS)]
+    b = [round(48.9 + _wobble(i + 11, 2.6), 4) for i in range(DIFF_STEPS)]
+    a_ms, b_ms = round(sum(a) / len(a), 4), round(sum(b) / len(b), 4)
+    ratio = round(b_ms / a_ms, 4)
+    return {"a_ms": a_ms, "b_ms": b_ms, "ratio": ratio, "low": round(ratio - 0.0291, 4),
+            "high": round(ratio + 0.0307, 4), "verdict": "slower", "note": "", "a_samples_ms": a, "b_samples_ms": b,
+            "a_warmup_ms": [812.5], "b_warmup_ms": [61.3], "a_outliers_ms": [], "b_outliers_ms": [96.4]}
+
+
+def _diff_row(kind, key, a_us, b_us, verdict, ratio=None, low=None, high=None, b_key="", note="", type_="",
+              layer="", step_a=41_200.0, step_b=48_900.0, **extra) -> dict:
+    if ratio is None and verdict not in ("new", "gone"):
+        ratio = round(b_us / a_us, 4)
+    share = 100 * (b_us / step_b if verdict == "new" else a_us / step_a)
+    return {"kind": kind, "key": key, "b_key": b_key, "a_us": a_us, "b_us": b_us, "delta_us": round(b_us - a_us, 3),
+            "ratio": ratio, "low": low, "high": high, "verdict": verdict, "note": note, "share_pct": round(share, 2),
+            "type": type_, "layer": layer, **extra}
+
+
+def diff_changed_rows() -> list[dict]:
+    """Slower and faster rows, largest |delta| first."""
+    row = _diff_row
+    return [
+        row("category", "host compute", 31_200.0, 42_090.0, "slower", low=1.31, high=1.39),
+        row("function", "train_step", 41_050.0, 48_700.0, "slower", low=1.16, high=1.21, a_calls=32, b_calls=32),
+        row("op", "sequential/dense_1/MatMul", 2_950.0, 8_060.0, "slower", low=2.61, high=2.86,
+            b_key="sequential_1/dense_7/MatMul", type_="MatMul", layer="dense_1"),
+        row("op", "gradient_tape/sequential/dense_1/MatMul/MatMul_1", 3_010.0, 7_420.0, "slower", low=2.35, high=2.58,
+            b_key="gradient_tape/sequential_1/dense_7/MatMul/MatMul_1", type_="MatMul", layer="dense_1"),
+        row("category", "input", 6_400.0, 3_100.0, "faster", low=0.41, high=0.55),
+        row("op", "IteratorGetNext", 2_480.0, 640.0, "faster", low=0.22, high=0.3, type_="IteratorGetNext"),
+        row("op", DIFF_HOSTILE, 120.0, 980.0, "slower", low=7.4, high=9.0, type_="Identity",
+            note="<b>not bold</b> & not a tag"),
+        row("op", "sequential/dense_1/BiasAdd", 410.0, 1_230.0, "slower", low=2.8, high=3.2,
+            b_key="sequential_1/dense_7/BiasAdd", type_="BiasAdd", layer="dense_1"),
+        row("op", "sequential/dense/Cast", 512.0, 245.3, "faster", low=0.44, high=0.52, type_="Cast", layer="dense"),
+    ]
+
+
+def diff_appeared_rows() -> list[dict]:
+    """New and gone rows (ratio null), largest |delta| first."""
+    row = _diff_row
+    return [
+        row("function", "eval_step", 0.0, 1_830.0, "new", note="only in B", a_calls=0, b_calls=3),
+        row("op", "sequential_1/dropout/dropout/Mul", 0.0, 640.0, "new", note="only in B", type_="Mul",
+            layer="dropout"),
+        row("op", "sequential/batch_normalization/FusedBatchNormV3", 520.0, 0.0, "gone", note="only in A",
+            type_="FusedBatchNormV3", layer="batch_normalization"),
+        row("op", "sequential_1/dropout/dropout/Cast", 0.0, 210.0, "new", note="only in B", type_="Cast",
+            layer="dropout"),
+    ]
+
+
+_SAME_OPS = [  # (name, type, layer, A us per step, B/A)
+    ("sequential/dense/MatMul", "MatMul", "dense", 1_480.0, 1.021),
+    ("gradient_tape/sequential/dense/MatMul", "MatMul", "dense", 1_510.0, 0.984),
+    ("sequential/dense_2/MatMul", "MatMul", "dense_2", 212.0, 1.032),
+    ("gradient_tape/sequential/dense_2/MatMul", "MatMul", "dense_2", 230.0, 0.972),
+    ("gradient_tape/sequential/dense_2/MatMul_1", "MatMul", "dense_2", 228.0, 1.011),
+    ("sequential/dense/BiasAdd", "BiasAdd", "dense", 301.0, 0.991),
+    ("sequential/dense/Relu", "Relu", "dense", 262.0, 1.014),
+    ("sequential/dense_1/Relu", "Relu", "dense_1", 148.0, 1.06),
+    ("gradient_tape/sequential/dense/ReluGrad", "ReluGrad", "dense", 280.0, 1.008),
+    ("gradient_tape/sequential/dense_1/ReluGrad", "ReluGrad", "dense_1", 150.0, 1.047),
+    ("sparse_categorical_crossentropy/SparseSoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits",
+     "", 96.0, 0.978),
+    ("Adam/Adam/AssignAddVariableOp", "AssignAddVariableOp", "", 45.2, 0.991),
+    ("Adam/Adam/update/ResourceApplyAdam", "ResourceApplyAdam", "", 188.0, 1.019),
+    ("Adam/Adam/update_1/ResourceApplyAdam", "ResourceApplyAdam", "", 186.0, 0.987),
+    ("Adam/Adam/update_2/ResourceApplyAdam", "ResourceApplyAdam", "", 402.0, 1.027),
+    ("Adam/Adam/update_3/ResourceApplyAdam", "ResourceApplyAdam", "", 52.0, 1.041),
+    ("sequential/dense_2/BiasAdd", "BiasAdd", "dense_2", 38.0, 1.063),
+    ("gradient_tape/sequential/dense/BiasAdd/BiasAddGrad", "BiasAddGrad", "dense", 122.0, 0.969),
+    ("gradient_tape/sequential/dense_1/BiasAdd/BiasAddGrad", "BiasAddGrad", "dense_1", 84.0, 1.022),
+    ("ReadVariableOp", "ReadVariableOp", "", 8.4, 1.12),
+    ("sequential/dense/Cast_1", "Cast", "dense", 61.0, 0.252),
+    ("Mean", "Mean", "", 19.8, 1.031),
+    ("AddN", "AddN", "", 33.5, 0.962),
+    ("gradient_tape/sequential/dense_2/BiasAdd/BiasAddGrad", "BiasAddGrad", "dense_2", 27.0, 1.037),
+]
+
+
+def diff_same_rows() -> list[dict]:
+    """No detectable change: step parts, a tf.function and ops, largest |delta| first."""
+    row = _diff_row
+    rows = [row("category", "TensorFlow runtime between ops", 2_100.0, 2_150.0, "same", low=0.93, high=1.09),
+            row("category", "Python", 1_500.0, 1_560.0, "same", low=0.94, high=1.12),
+            row("function", "predict", 3_050.0, 3_120.0, "same", low=0.97, high=1.06, a_calls=4, b_calls=4,
+                note="too few samples to tell a change from noise (A 4, B 4; try --repeat)")]
+    for name, type_, layer, a_us, ratio in _SAME_OPS:
+        b_us = round(a_us * ratio, 1)
+        low, high = round(ratio - 0.06, 4), round(ratio + 0.07, 4)
+        note = "change under 0.5% of the step time" if low > 1 or high < 1 else ""
+        rows.append(row("op", name, a_us, b_us, "same", ratio=ratio, low=low, high=high, note=note, type_=type_,
+                        layer=layer))
+    return sorted(rows, key=lambda r: -abs(r["delta_us"]))
+
+
+def diff_side(name: str, run_id: str, created: str) -> dict:
+    return {"name": name, "run_id": run_id, "source": f"/home/user/.tftrace/runs/{run_id}.tftrace",
+            "created": created, "step_source": "function", "step_function": "train_step",
+            "steps": {"total": 32, "used": DIFF_STEPS, "warmup": 1, "outliers": 0}}
+
+
+def diff_dict() -> dict:
+    """A ``tftrace.diff/1`` object: 30 steps a side (plus warm-up), 40 rows (9 changed, 4 new or gone, 27 same)."""
+    b = diff_side("mlp wide", "20251130-101502-b7e1", "2025-11-30 10:15:02")
+    b["steps"] = {"total": 32, "used": DIFF_STEPS, "warmup": 1, "outliers": 1}
+    return {
+        "schema": "tftrace.diff/1",
+        "a": diff_side("mlp", "20251130-094011-3fa2", "2025-11-30 09:40:11"),
+        "b": b,
+        "method": {"statistic": "mean per step", "resamples": 2000, "confidence": 0.99, "noise_pct": 10.0,
+                   "text": "Mean per step (tf.functions: per call) over the steps compared; B/A with its 99% "
+                           "interval from 2,000 resamples of the steps. A change must exclude 1 and pass 2.5x "
+                           "the row's step-to-step spread (at least x1.10), the noise seen between runs of the "
+                           "same code."},
+        "step": diff_step(),
+        "rows": diff_changed_rows() + diff_appeared_rows() + diff_same_rows(),
+        "notes": ["A: step 1 traced train_step (warm-up, set aside)",
+                  "B: step 19 is an outlier (96.4 ms, input wait) and is set aside"],
+    }
