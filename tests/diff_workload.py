@@ -21,7 +21,7 @@ def build(width: int):
     ])
 
 
-def main(width: int = 1024, models_before: int = 0, steps: int = 30, batch: int = 256) -> None:
+def main(width: int = 1024, models_before: int = 0, steps: int = 20, batch: int = 1024) -> None:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((steps * batch, 256)).astype("float32")
     y = rng.integers(0, 10, steps * batch)

@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("table", "json"), default="table")
     diff.add_argument("--html", metavar="OUT.html", help="also write the comparison as a self-contained HTML report")
     diff.add_argument("--all", action="store_true", help="list the rows with no detectable change too")
+    diff.add_argument("--noise", type=float, default=None, metavar="PCT",
+                      help="how much separate runs of the same code differ on this machine, in percent "
+                           "(default 20; a quiet machine: 5)")
     capture = sub.add_parser("capture", help="trace TensorFlow profiler servers on workers (multi-host)")
     capture.add_argument("workers", help="host:port[,host:port...] of tf.profiler.experimental.server.start(port)")
     capture.add_argument("--duration-ms", type=int, default=2000)
@@ -140,7 +143,12 @@ def _diff(args) -> int:
         if found.note:
             print(f"tftrace: {found.note}", file=sys.stderr)
         loaded.append(found)
-    result = diff(loaded[0].profile, loaded[1].profile, loaded[0].run_id or "", loaded[1].run_id or "")
+    from .diff.verdict import NOISE
+
+    if args.noise is not None and not 0 <= args.noise < 1000:
+        raise TftraceError(f"--noise takes a percentage between 0 and 1000, not {args.noise:g}")
+    noise = NOISE if args.noise is None else args.noise / 100
+    result = diff(loaded[0].profile, loaded[1].profile, loaded[0].run_id or "", loaded[1].run_id or "", noise=noise)
     if args.html:
         from .report import write_diff_report
 

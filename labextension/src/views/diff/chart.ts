@@ -1,6 +1,6 @@
 // Comparison view, the step chart: every compared step time of A and of B as dots on two
 // strips over one shared ms axis (a small fixed vertical jitter so equal times stay
-// visible), each side's mean (the JSON's a_ms / b_ms) as a labelled line, and the steps
+// visible), each side's statistic (the JSON's a_ms / b_ms: its lower quartile, or mean) as a labelled line, and the steps
 // set aside drawn apart: warm-up as hollow rings, outliers (when the JSON lists them) as
 // crosses, each kind labelled. A set-aside step far outside the compared ones would squash
 // them: it goes in a margin past the axis' end, after a break mark, with its time written.
@@ -82,7 +82,7 @@ export class StepStrip {
   readonly canvas: HTMLCanvasElement;
   private cssW = 0;
 
-  constructor(private readonly step: DiffStep) {
+  constructor(private readonly step: DiffStep, private readonly statistic = "mean") {
     this.canvas = el("canvas", { class: "tft-df-canvas", role: "img", "aria-label": "step times of A and B on one axis" });
     this.el = el("div", { class: "tft-df-chart" }, [this.canvas]);
   }
@@ -160,7 +160,7 @@ export class StepStrip {
     const mx = Math.round(x(mean)) + 0.5;
     ctx.fillStyle = pal.fg;
     ctx.fillRect(mx - 1, top + 13, 2, LANE_H - 15);
-    const label = `mean ${fmtMs(mean)}`;
+    const label = `${this.statistic} ${fmtMs(mean)}`;
     const half = ctx.measureText(label).width / 2;
     ctx.textAlign = "center";
     ctx.textBaseline = "top";

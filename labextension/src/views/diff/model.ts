@@ -24,6 +24,7 @@ export interface DiffSide {
 
 export interface DiffMethod {
   statistic?: string;
+  quantile?: number;
   resamples?: number;
   confidence?: number;
   noise_pct?: number;
@@ -33,6 +34,8 @@ export interface DiffMethod {
 export interface DiffStep {
   a_ms: number | null;
   b_ms: number | null;
+  a_mean_ms?: number | null; // the mean, beside the statistic (when the statistic is not the mean)
+  b_mean_ms?: number | null;
   ratio: number | null;
   low: number | null;
   high: number | null;
@@ -125,4 +128,13 @@ export function sections(rows: DiffRow[]): Sections {
 // Lower-case text a filter matches: names (A's and B's), op type and layer.
 export function searchText(row: DiffRow, label: string): string {
   return [row.key, row.b_key, label, row.type, layerName(row.layer)].filter(Boolean).join("\n").toLowerCase();
+}
+
+// What a row's numbers are, long ("lower quartile") and short ("p25"), from the method
+// (older comparisons and hand-made ones without it: the mean).
+export function statisticNames(method: DiffMethod | null | undefined): { long: string; short: string } {
+  const statistic = (method && method.statistic) || "mean per step";
+  const long = statistic.replace(/ per (step|call)$/, "");
+  const q = method && typeof method.quantile === "number" ? method.quantile : null;
+  return { long, short: q !== null && long !== "mean" ? `p${q}` : long };
 }
