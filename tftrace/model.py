@@ -154,6 +154,8 @@ class Profile:
     findings: list = field(default_factory=list)  # [{kind, severity, title, evidence, location, fix}], ranked
     # allocator timelines: {allocators: [{name, capacity_bytes, peak_bytes, peak_time_us, timeline, at_peak}], note}
     memory: dict = field(default_factory=dict)
+    # how busy the machine was during a live trace: {cpus, others_pct, steal_pct, own_pct} (capture/machine.py)
+    machine: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     error: str = ""  # the exception the traced code raised, if any
     xspaces: dict = field(default_factory=dict, repr=False)  # host -> XSpace bytes

@@ -154,3 +154,15 @@ def test_a_run_without_steps_is_one_sample_and_says_so():
 def test_durations_are_signed_with_units():
     assert duration(-4687.312, signed=True) == "\u22124.69 ms"
     assert duration(45.6, signed=True) == "+45.6 us" and duration(1500.0) == "1.50 ms"
+
+
+def test_a_run_on_a_busier_machine_needs_a_bigger_change_and_says_why():
+    a = run({"x/Big": 4000.0, "x/Small": 800.0}, seed=1)
+    b = run({"x/Big": 8000.0, "x/Small": 800.0}, seed=2)  # the step x1.8
+    a.machine = {"cpus": 2, "others_pct": 2.0, "steal_pct": 0.0, "own_pct": 90.0}
+    b.machine = {"cpus": 2, "others_pct": 45.0, "steal_pct": 5.0, "own_pct": 48.0}
+    result = diff(a, b, noise=0.05)
+    assert result["step"]["verdict"] == "same"  # x1.8 is what losing half the CPUs can do
+    assert any("other processes and the hypervisor took 50%" in n for n in result["notes"])
+    b.machine = dict(a.machine)
+    assert diff(a, b, noise=0.05)["step"]["verdict"] == "slower"

@@ -237,7 +237,8 @@ def merge_python(profile, doc: dict | None, function_records: list[dict], cells:
 
 
 def merge_capture(profile, capture: dict) -> None:
-    """Fold capture records ({functions, tapes, graphs, python, cells, warnings}) into the profile."""
+    """Fold capture records ({functions, tapes, graphs, python, cells, warnings, machine}) into the profile."""
+    profile.machine = dict(capture.get("machine") or {})
     functions = capture.get("functions", [])
     graphs = capture.get("graphs", [])
     cells = capture.get("cells", {})

@@ -46,6 +46,7 @@ class Trace:
         self._hooks: dict = {}  # capture record name -> installed hook
         self._graphs = None
         self._warnings: list[str] = []
+        self._machine = None
 
     def __enter__(self) -> "Trace":
         global _active
@@ -73,6 +74,9 @@ class Trace:
                 self._sampler = None
                 self._warnings.append(problem)
                 _say_once(problem)
+        from .machine import MachineLoad
+
+        self._machine = MachineLoad()
         self._profiler = TfProfiler()
         self._profiler.start()
         self._install_hooks()
@@ -92,7 +96,7 @@ class Trace:
 
     def _stop_all(self) -> tuple[dict, dict]:
         """Undo everything that was started, in reverse; (XSpace blobs, capture records)."""
-        capture: dict = {"warnings": self._warnings}
+        capture: dict = {"warnings": self._warnings, "machine": self._machine.finish() if self._machine else {}}
         for hook in reversed(list(self._hooks.values())):
             hook.uninstall()
         blobs: dict = {}

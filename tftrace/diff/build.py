@@ -6,7 +6,7 @@ from __future__ import annotations
 from . import bootstrap
 from .match import pair
 from .samples import RunSamples, run_samples
-from .verdict import GATE_SHARE, MIN_CHANGE, MIN_SHARE, NOISE, gate, judge, noise_floor
+from .verdict import GATE_SHARE, MIN_CHANGE, MIN_SHARE, NOISE, gate, judge, machine_noise, noise_floor
 
 SCHEMA = "tftrace.diff/1"
 _ORDER = {"slower": 0, "faster": 0, "new": 1, "gone": 1, "same": 2}
@@ -16,6 +16,7 @@ def diff(a, b, a_id: str = "", b_id: str = "", noise: float = NOISE) -> dict:
     """Compare Profile ``a`` (before) with Profile ``b`` (after); ``noise``: how much separate runs of
     the same code differ on this machine (0.2: 20%)."""
     sa, sb = run_samples(a, a_id), run_samples(b, b_id)
+    noise, machine_note = machine_noise(a.machine, b.machine, noise)
     judge_rows = _Judge(sa, sb, noise)
     step = _step(sa, sb, judge_rows)
     rows = (judge_rows.kind("category", sa.categories, sb.categories)
@@ -25,13 +26,14 @@ def diff(a, b, a_id: str = "", b_id: str = "", noise: float = NOISE) -> dict:
         gate(row, step)
     rows.sort(key=lambda r: (_ORDER[r["verdict"]], -abs(r["delta_us"])))
     return {"schema": SCHEMA, "a": _side(a, sa), "b": _side(b, sb), "method": _method(noise), "step": step,
-            "rows": rows, "notes": [n for n in (sa.note, sb.note) if n]}
+            "rows": rows, "notes": [n for n in (sa.note, sb.note, machine_note) if n]}
 
 
 def _side(profile, s: RunSamples) -> dict:
     summary = profile.step_summary or {}
     return {"name": profile.name, "run_id": s.run_id, "source": profile.source, "created": profile.created,
             "step_source": summary.get("source", "none"), "step_function": summary.get("function", ""),
+            "machine": dict(profile.machine),
             "steps": {"total": len(s.walls_us), "used": len(s.used), "warmup": len(s.warmup),
                       "outliers": len(s.outliers)}}
 

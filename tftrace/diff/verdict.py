@@ -14,6 +14,11 @@ A row (step time, step part, tf.function, op) is **slower** or **faster** only w
   ``GATE_SHARE`` of the step's. Without the gate, the ~30 rows above 1% of the step give 30
   chances to misread noise in every comparison; with it, a false row needs a false step.
 
+When the machine itself was busier during one run (other processes, the hypervisor's steal:
+``Profile.machine``), the difference in the share of CPU they took is added to the noise
+prior and said in a note: a run that lost half the CPUs to others is slower for reasons
+outside the code.
+
 Measured on this 2-core VM (NOTES.md): separate runs of the same Keras fit had step times
 x1.72 apart and ops x2.8 (lower quartiles, 66 pairs), so the prior is 20% and the floor
 x1.82. On a quiet machine ``--noise 5`` makes it x1.16.
@@ -30,6 +35,25 @@ MIN_CHANGE = 1.10
 MIN_SAMPLES = 3
 MIN_SHARE = 0.005
 GATE_SHARE = 0.05
+
+
+MACHINE_NOTE_PCT = 10  # a difference in the machine's load worth a note
+
+
+def machine_noise(a: dict, b: dict, noise: float) -> tuple[float, str]:
+    """(noise prior widened by the difference in CPU share taken by others, note or "")."""
+    if not a or not b:
+        return noise, ""
+    taken_a = a.get("others_pct", 0.0) + a.get("steal_pct", 0.0)
+    taken_b = b.get("others_pct", 0.0) + b.get("steal_pct", 0.0)
+    gap = abs(taken_a - taken_b)
+    if gap < MACHINE_NOTE_PCT:
+        return noise, ""
+    busier, calmer = ("B", "A") if taken_b > taken_a else ("A", "B")
+    return noise + gap / 100, (
+        f"While {busier} ran, other processes and the hypervisor took {max(taken_a, taken_b):.0f}% of the CPUs' time "
+        f"({calmer}: {min(taken_a, taken_b):.0f}%): part of any difference is the machine's, so a change must pass "
+        f"x{noise_floor(0.0, noise + gap / 100):.2f} here.")
 
 
 def noise_floor(spread: float, noise: float = NOISE) -> float:
