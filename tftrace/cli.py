@@ -89,12 +89,12 @@ def _run(args) -> int:
     return code
 
 
-def _load(args, keep_raw: bool = True):
+def _load(args, keep_raw: bool = True, step_ops: bool = True):
     """The Profile behind ``args.source``; a note about it (several runs share that name)
     goes to stderr once."""
     from .sources import resolve
 
-    loaded = resolve(args.source, keep_raw=keep_raw, processes=args.processes)
+    loaded = resolve(args.source, keep_raw=keep_raw, processes=args.processes, step_ops=step_ops)
     if loaded.note:
         print(f"tftrace: {loaded.note}", file=sys.stderr)
     return loaded.profile
@@ -103,7 +103,7 @@ def _load(args, keep_raw: bool = True):
 def _stats(args) -> int:
     from . import stats
 
-    profile = _load(args, keep_raw=False)
+    profile = _load(args, keep_raw=False, step_ops=False)
     if args.format == "json":  # megabytes on a large profile: written as the bytes orjson made
         data = stats.to_json_bytes(profile, args.top) + b"\n"
         binary = getattr(sys.stdout, "buffer", None)
@@ -120,12 +120,12 @@ def _stats(args) -> int:
 
 
 def _report(args) -> int:
-    print(_load(args).to_html(args.output))
+    print(_load(args, step_ops=False).to_html(args.output))
     return 0
 
 
 def _export(args) -> int:
-    directory = _load(args).export_tensorboard(args.output)
+    directory = _load(args, step_ops=False).export_tensorboard(args.output)
     print(directory)
     return 0
 

@@ -58,12 +58,13 @@ def load(source, name: str = "", keep_raw: bool = True, processes: int = 1):
     return resolve(source, name=name, keep_raw=keep_raw, processes=processes).profile
 
 
-def resolve(source, name: str = "", keep_raw: bool = True, processes: int = 1) -> Loaded:
+def resolve(source, name: str = "", keep_raw: bool = True, processes: int = 1, step_ops: bool = True) -> Loaded:
     """Like ``load``, with the run id and the note to show once (see ``Loaded``).
 
     A path wins over a stored run; SOURCE is looked up in the store (run id, run name,
     unique id prefix) only if no such path exists and it does not look like a path
-    (no path separator, no ``.pb`` or ``.tftrace`` ending).
+    (no path separator, no ``.pb`` or ``.tftrace`` ending). ``step_ops=False``: an XSpace is
+    analysed without per-step op samples (see ``analysis.analyze``).
     """
     from . import runfile
     from .analysis import analyze_bytes
@@ -71,12 +72,12 @@ def resolve(source, name: str = "", keep_raw: bool = True, processes: int = 1) -
     source = os.fspath(source)
     if os.path.isdir(source):
         return Loaded(analyze_bytes(read_xplanes(xplane_files(source)), name=name, source=source,
-                                    keep_raw=keep_raw, processes=processes), None, "")
+                                    keep_raw=keep_raw, processes=processes, step_ops=step_ops), None, "")
     if os.path.isfile(source):
         if runfile.is_run_file(source):
             return Loaded(runfile.load(source, with_xspaces=keep_raw), None, "")
         return Loaded(analyze_bytes(read_xplanes([source]), name=name or host_of(source), source=source,
-                                    keep_raw=keep_raw, processes=processes), None, "")
+                                    keep_raw=keep_raw, processes=processes, step_ops=step_ops), None, "")
     if _may_be_run(source):
         from .store import Store
         run = Store().resolve(source)

@@ -57,12 +57,13 @@ def _warnings(space: Space, host: str, profile: Profile) -> list[str]:
 
 
 def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
-            site_of_call: dict | None = None) -> Profile:
+            site_of_call: dict | None = None, step_ops: bool = True) -> Profile:
     """Build a Profile from {host: Space}; raise EmptyProfileError if no events at all.
 
     ``processes`` > 1 shares the work among forked processes (command line only: see
     ``parallel``); the Profile is the same either way. ``site_of_call`` ({(function,
-    call number): call site id}, from the hooks) fills ``Profile.call_ops``.
+    call number): call site id}, from the hooks) fills ``Profile.call_ops``. ``step_ops=False``
+    leaves ``Profile.step_ops`` empty (``tftrace stats`` does not need them: one pass fewer).
     """
     profile = Profile(name=name, source=source)
     labels = _host_labels(spaces)
@@ -100,7 +101,7 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
     if not profile.ops and not profile.kernels and not profile.functions:
         profile.warnings.append("no TensorFlow op ran during the trace (only runtime events were recorded)")
     profile.step_summary = summarize(profile.steps, profile.busy, eager_ops=eager_op_count(profile))
-    if step_space is not None:
+    if step_ops and step_space is not None:
         profile.step_ops = step_op_samples(step_space, profile.step_summary)
     profile.findings = find(profile)
     profile.ops.sort(key=lambda r: r.self_us, reverse=True)
@@ -126,7 +127,7 @@ def call_sites(capture: dict | None) -> dict:
 
 
 def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict | None = None,
-                  keep_raw: bool = True, processes: int = 1) -> Profile:
+                  keep_raw: bool = True, processes: int = 1, step_ops: bool = True) -> Profile:
     """Same as ``analyze`` from raw XSpace bytes {host: bytes}; keeps the bytes on the Profile
     unless ``keep_raw`` is False, in which case each is dropped from ``blobs`` once parsed
     (the caller hands them over: a parsed XSpace takes 4x its bytes, so this lowers the peak).
@@ -138,7 +139,8 @@ def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict |
     if not keep_raw:
         blobs.clear()
         raw.clear()
-    profile = analyze(spaces, name=name, source=source, processes=processes, site_of_call=call_sites(capture))
+    profile = analyze(spaces, name=name, source=source, processes=processes, site_of_call=call_sites(capture),
+                      step_ops=step_ops)
     for space in spaces.values():
         space.release()
     profile.xspaces = raw

@@ -33,6 +33,16 @@ class StepWindows:
         j = bisect_right(self.starts, ps) - 1
         return self.index[j] if j >= 0 and ps < self.ends[j] else -1
 
+    def indices(self, sorted_starts) -> list:
+        """``index_at`` of each of ``sorted_starts`` (ascending), by one walk over the windows."""
+        out, j, n = [], -1, len(self.starts)
+        starts, ends, index = self.starts, self.ends, self.index
+        for ps in sorted_starts:
+            while j + 1 < n and starts[j + 1] <= ps:
+                j += 1
+            out.append(index[j] if j >= 0 and ps < ends[j] else -1)
+        return out
+
 
 def step_op_samples(space, step_summary: dict) -> dict:
     """{op name: [self us in step 1, step 2, ...]} for the graph and eager ops of the host that the
@@ -57,8 +67,8 @@ def step_op_samples(space, step_summary: dict) -> dict:
     for (name, step), ps in sums.items():
         samples = out.get(name)
         if samples is None:
-            samples = out[name] = [0.0] * len(rows)
-        samples[step] += ps / 1e6
+            samples = out[name] = [0] * len(rows)
+        samples[step] += ps
     return _bounded(out, len(rows))
 
 
@@ -66,15 +76,16 @@ def _add_self_times(sums: dict, line, windows: StepWindows, spans: list, name_of
     """Add each span's self time to {(op name, step): ps}; ``name_of(name index)`` is None for a span
     that is only there as a parent (a graph op under an eager op)."""
     names = line.name_index
-    for (start, _, i), own in zip(spans, nesting.self_times(spans)):
-        step = windows.index_at(start)
+    steps = windows.indices([start for start, _, _ in spans])  # spans come in start order
+    for (_, _, i), own, step in zip(spans, nesting.self_times(spans), steps):
         name = name_of(names[i]) if step >= 0 and own else None
         if name is not None:
             sums[(name, step)] = sums.get((name, step), 0) + own
 
 
 def _bounded(samples: dict, steps: int) -> dict:
-    """The ops with the most time, at most ``MAX_SAMPLES`` numbers, each rounded to the nanosecond."""
+    """{name: [us per step]} of the ops with the most time, at most ``MAX_SAMPLES`` numbers, each to
+    the nanosecond (from picoseconds)."""
     keep = max(MAX_SAMPLES // max(steps, 1), 1)
     names = sorted(samples, key=lambda name: sum(samples[name]), reverse=True)[:keep]
-    return {name: [round(us, 3) for us in samples[name]] for name in names}
+    return {name: [(ps // 1000) / 1000 for ps in samples[name]] for name in names}
