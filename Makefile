@@ -57,6 +57,7 @@ bench: $(STAMP) system-deps
 	$(PY) benchmarks/stats_vs_xprof.py
 	$(PY) benchmarks/capture_overhead.py
 	$(PY) benchmarks/views.py
+	$(PY) benchmarks/diff_noise.py
 
 clean:
 	rm -rf $(VENV) demo.tftrace build dist *.egg-info tftrace/static tftrace/labextension labextension/lib labextension/node_modules

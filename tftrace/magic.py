@@ -19,7 +19,7 @@ from .capture.session import active_trace, trace
 from .errors import TftraceError
 
 CELL_USAGE = "%%tftrace [--name N] [--no-python] [--report PATH] [--quiet] [--repeat N]"
-LINE_USAGE = ("%tftrace list | show RUN | export RUN PATH | diff A B | "
+LINE_USAGE = ("%tftrace list | show RUN | export RUN PATH | diff A B [--noise PCT] | "
               "capture HOST:PORT[,HOST:PORT...] [DURATION_MS]")
 
 
@@ -116,6 +116,13 @@ class TftraceMagics(Magics):
         if not args.quiet:
             show(t.profile, t.run_id)
 
+    def _diff(self, a_source: str, b_source: str, noise: str | None):
+        from .diff import diff
+        from .display import show_diff
+
+        a, b = _resolve(a_source), _resolve(b_source)
+        return show_diff(diff(a.profile, b.profile, a.run_id or "", b.run_id or "", noise=_noise(noise)))
+
     def _line(self, line: str):
         from .display import show
         from .store import Store
@@ -131,18 +138,28 @@ class TftraceMagics(Magics):
             return show(loaded.profile, loaded.run_id or rest[0])
         if command == "export" and len(rest) == 2:
             return _resolve(rest[0]).profile.to_html(rest[1])
-        if command == "diff" and len(rest) == 2:
-            from .diff import diff
-            from .display import show_diff
-
-            a, b = (_resolve(source) for source in rest)
-            return show_diff(diff(a.profile, b.profile, a.run_id or "", b.run_id or ""))
+        if command == "diff" and len(rest) in (2, 4) and (len(rest) == 2 or rest[2] == "--noise"):
+            return self._diff(rest[0], rest[1], rest[3] if len(rest) == 4 else None)
         if command == "capture" and len(rest) in (1, 2) and (len(rest) == 1 or rest[1].isdigit()):
             from .capture.remote import capture_workers
 
             profile, run_id = capture_workers(rest[0], int(rest[1]) if len(rest) == 2 else 2000)
             return show(profile, run_id)
         raise UsageError(f"usage: {LINE_USAGE}")
+
+
+def _noise(text: str | None) -> float:
+    from .diff.verdict import NOISE
+
+    if text is None:
+        return NOISE
+    try:
+        pct = float(text)
+    except ValueError:
+        pct = -1.0
+    if not 0 <= pct < 1000:
+        raise UsageError(f"--noise takes a percentage between 0 and 1000, not {text!r}")
+    return pct / 100
 
 
 def _resolve(source: str):

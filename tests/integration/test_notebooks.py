@@ -52,3 +52,16 @@ def test_retracing_explained_then_fixed(tmp_path, monkeypatch):
     assert re.fullmatch(r"In \[\d+\]", normalize["defined_at"]["cell"])  # defined in a cell, named as IPython does
     [fixed] = [f for f in after["functions"] if f["name"] == "normalize_fixed"]
     assert (fixed["calls"], fixed["traces"], fixed["retraces"]) == (6, 1, [])
+
+
+def test_compare_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("TFTRACE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
+    nb = nbformat.read(NOTEBOOKS / "compare_runs.ipynb", as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    diffs = [o["data"] for c in nb.cells if c.cell_type == "code" and c.source.startswith("%tftrace diff")
+             for o in c.outputs if o.get("output_type") == "display_data"]
+    assert len(diffs) == 2 and all('srcdoc="' in d["text/html"] for d in diffs)
+    wide, again = (d["text/plain"] for d in diffs)
+    assert re.search(r"step time: .* SLOWER", wide) and "dense_1_2" in wide  # A's names, B renumbered
+    assert "no change stands out from run-to-run noise" in again

@@ -159,7 +159,7 @@ def test_repeat_runs_the_cell_n_times_one_step_each_and_diff_compares_two_cells(
     result = shell.run_cell(cell.format(name="small", n=10))
     assert result.success and result.result == 6  # six runs of the body; the value is the last one's
     small = Store().list()[0]["id"]
-    shell.run_cell(cell.format(name="big", n=60))
+    shell.run_cell(cell.format(name="big", n=100))
     big = Store().list()[0]["id"]
     from tftrace.sources import load
 
@@ -169,8 +169,13 @@ def test_repeat_runs_the_cell_n_times_one_step_each_and_diff_compares_two_cells(
     found = shown.diff
     assert found["a"]["run_id"] == small and found["a"]["steps"] == {"total": 6, "used": 5, "warmup": 1, "outliers": 0}
     matmul, = [r for r in found["rows"] if r["kind"] == "op" and r["key"] == "MatMul"]
-    assert matmul["verdict"] == "slower" and matmul["low"] > 3  # 6x the matmuls per repeat
+    assert matmul["verdict"] == "slower" and matmul["low"] > 3, matmul  # 10x the matmuls per repeat
     assert "tftrace comparison" in shown._repr_mimebundle_()["text/html"]
+    assert shell.run_line_magic("tftrace", f"diff {small} {big} --noise 5").diff["method"]["noise_pct"] == 5.0
+    from IPython.core.error import UsageError
+
+    with pytest.raises(UsageError):
+        shell.run_line_magic("tftrace", f"diff {small} {big} --noise lots")
 
 
 def test_repeat_takes_a_positive_count(shell, home):

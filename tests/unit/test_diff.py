@@ -162,7 +162,11 @@ def test_a_run_on_a_busier_machine_needs_a_bigger_change_and_says_why():
     a.machine = {"cpus": 2, "others_pct": 2.0, "steal_pct": 0.0, "own_pct": 90.0}
     b.machine = {"cpus": 2, "others_pct": 45.0, "steal_pct": 5.0, "own_pct": 48.0}
     result = diff(a, b, noise=0.05)
-    assert result["step"]["verdict"] == "same"  # x1.8 is what losing half the CPUs can do
-    assert any("other processes and the hypervisor took 50%" in n for n in result["notes"])
+    assert result["step"]["verdict"] == "same"  # losing 48% more of the CPUs can cost x1.92
+    assert any("other processes and the hypervisor took 50%" in n and "x1.92" in n for n in result["notes"])
+    assert result["method"]["machine_load"] == pytest.approx(1 / 0.52, rel=1e-3)
+    much = run({"x/Big": 16000.0, "x/Small": 800.0}, seed=3)  # the step x3.5: more than the machine explains
+    much.machine = dict(b.machine)
+    assert diff(a, much, noise=0.05)["step"]["verdict"] == "slower"
     b.machine = dict(a.machine)
     assert diff(a, b, noise=0.05)["step"]["verdict"] == "slower"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from . import bootstrap
 from .match import pair
 from .samples import RunSamples, run_samples
-from .verdict import GATE_SHARE, MIN_CHANGE, MIN_SHARE, NOISE, gate, judge, machine_noise, noise_floor
+from .verdict import GATE_SHARE, MIN_CHANGE, MIN_SHARE, NOISE, gate, judge, machine_load, noise_floor
 
 SCHEMA = "tftrace.diff/1"
 _ORDER = {"slower": 0, "faster": 0, "new": 1, "gone": 1, "same": 2}
@@ -16,8 +16,8 @@ def diff(a, b, a_id: str = "", b_id: str = "", noise: float = NOISE) -> dict:
     """Compare Profile ``a`` (before) with Profile ``b`` (after); ``noise``: how much separate runs of
     the same code differ on this machine (0.2: 20%)."""
     sa, sb = run_samples(a, a_id), run_samples(b, b_id)
-    noise, machine_note = machine_noise(a.machine, b.machine, noise)
-    judge_rows = _Judge(sa, sb, noise)
+    load, machine_note = machine_load(a.machine, b.machine, noise)
+    judge_rows = _Judge(sa, sb, noise, load)
     step = _step(sa, sb, judge_rows)
     rows = (judge_rows.kind("category", sa.categories, sb.categories)
             + _with_calls(judge_rows.kind("function", sa.calls, sb.calls, per_step=False), a, b)
@@ -25,7 +25,7 @@ def diff(a, b, a_id: str = "", b_id: str = "", noise: float = NOISE) -> dict:
     for row in rows:
         gate(row, step)
     rows.sort(key=lambda r: (_ORDER[r["verdict"]], -abs(r["delta_us"])))
-    return {"schema": SCHEMA, "a": _side(a, sa), "b": _side(b, sb), "method": _method(noise), "step": step,
+    return {"schema": SCHEMA, "a": _side(a, sa), "b": _side(b, sb), "method": _method(noise, load), "step": step,
             "rows": rows, "notes": [n for n in (sa.note, sb.note, machine_note) if n]}
 
 
@@ -38,11 +38,12 @@ def _side(profile, s: RunSamples) -> dict:
                       "outliers": len(s.outliers)}}
 
 
-def _method(noise: float) -> dict:
+def _method(noise: float, load: float) -> dict:
     confidence = bootstrap.CONFIDENCE
-    floor = noise_floor(0.0, noise)
+    floor = noise_floor(0.0, noise, load)
     return {"statistic": "lower quartile per step", "quantile": bootstrap.QUANTILE,
             "resamples": bootstrap.RESAMPLES, "confidence": confidence, "noise_pct": round(100 * noise, 1),
+            "machine_load": round(load, 3),
             "min_change": MIN_CHANGE, "floor": round(floor, 3),
             "text": (f"Each row is the lower quartile of its per-step times (tf.functions: per call) over the "
                      f"steps compared: noise only adds time. B/A with its {100 * confidence:.0f}% interval from "
@@ -55,8 +56,8 @@ def _method(noise: float) -> dict:
 class _Judge:
     """Judges rows of two runs' samples with one noise prior and A's step time."""
 
-    def __init__(self, sa: RunSamples, sb: RunSamples, noise: float):
-        self.sa, self.sb, self.noise = sa, sb, noise
+    def __init__(self, sa: RunSamples, sb: RunSamples, noise: float, load: float):
+        self.sa, self.sb, self.noise, self.load = sa, sb, noise, load
         self.step_a = bootstrap.statistic(sa.used_values(sa.walls_us)) or 1.0
         self.step_b = bootstrap.statistic(sb.used_values(sb.walls_us)) or 1.0
 
@@ -68,7 +69,7 @@ class _Judge:
             a_us, b_us = bootstrap.statistic(xa), bootstrap.statistic(xb)
             spread = (bootstrap.dispersion(xa) ** 2 + bootstrap.dispersion(xb) ** 2) ** 0.5
             share = (b_us - a_us) / self.step_a if weigh else 1.0
-            verdict, note = judge(ratio, low, high, spread, len(xa), len(xb), share, self.noise)
+            verdict, note = judge(ratio, low, high, spread, len(xa), len(xb), share, self.noise, self.load)
             out.append({"a_us": a_us, "b_us": b_us, "a_mean_us": _mean(xa), "b_mean_us": _mean(xb),
                         "ratio": _round(ratio), "low": _round(low), "high": _round(high), "verdict": verdict,
                         "note": note})

@@ -31,11 +31,6 @@ class RunSamples:
     def used_values(self, values: list) -> list:
         return [values[i] for i in self.used]
 
-    @property
-    def step_us(self) -> float:
-        walls = self.used_values(self.walls_us)
-        return sum(walls) / len(walls) if walls else 0.0
-
 
 def run_samples(profile, run_id: str = "") -> RunSamples:
     summary = profile.step_summary or {}

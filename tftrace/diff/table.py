@@ -42,7 +42,7 @@ def _line(row: dict, width: int) -> str:
 
 def to_table(diff: dict, show_all: bool = False, width: int = 90) -> str:
     step = diff["step"]
-    lines = [f"tftrace diff", "  " + _side("A", diff["a"]), "  " + _side("B", diff["b"]),
+    lines = ["tftrace diff", "  " + _side("A", diff["a"]), "  " + _side("B", diff["b"]),
              f"step time: A {step['a_ms']:,.3f} ms -> B {step['b_ms']:,.3f} ms  {ratio_text(step)}  "
              f"{_VERDICT_WORDS[step['verdict']]}" + (f" ({step['note']})" if step.get("note") else "")]
     rows = diff["rows"]

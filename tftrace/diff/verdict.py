@@ -15,9 +15,9 @@ A row (step time, step part, tf.function, op) is **slower** or **faster** only w
   chances to misread noise in every comparison; with it, a false row needs a false step.
 
 When the machine itself was busier during one run (other processes, the hypervisor's steal:
-``Profile.machine``), the difference in the share of CPU they took is added to the noise
-prior and said in a note: a run that lost half the CPUs to others is slower for reasons
-outside the code.
+``Profile.machine``), a note says so and the floor is multiplied by what that can cost:
+a run that lost a share ``g`` more of the CPUs' time to others can be up to 1/(1 - g)
+slower for reasons outside the code (x1.7 for 42%).
 
 Measured on this 2-core VM (NOTES.md): separate runs of the same Keras fit had step times
 x1.72 apart and ops x2.8 (lower quartiles, 66 pairs), so the prior is 20% and the floor
@@ -40,35 +40,36 @@ GATE_SHARE = 0.05
 MACHINE_NOTE_PCT = 10  # a difference in the machine's load worth a note
 
 
-def machine_noise(a: dict, b: dict, noise: float) -> tuple[float, str]:
-    """(noise prior widened by the difference in CPU share taken by others, note or "")."""
+def machine_load(a: dict, b: dict, noise: float) -> tuple[float, str]:
+    """(factor on the floor for the difference in CPU share others took, note or "")."""
     if not a or not b:
-        return noise, ""
+        return 1.0, ""
     taken_a = a.get("others_pct", 0.0) + a.get("steal_pct", 0.0)
     taken_b = b.get("others_pct", 0.0) + b.get("steal_pct", 0.0)
     gap = abs(taken_a - taken_b)
     if gap < MACHINE_NOTE_PCT:
-        return noise, ""
+        return 1.0, ""
+    load = 1 / (1 - min(gap, 90.0) / 100)
     busier, calmer = ("B", "A") if taken_b > taken_a else ("A", "B")
-    return noise + gap / 100, (
+    return load, (
         f"While {busier} ran, other processes and the hypervisor took {max(taken_a, taken_b):.0f}% of the CPUs' time "
-        f"({calmer}: {min(taken_a, taken_b):.0f}%): part of any difference is the machine's, so a change must pass "
-        f"x{noise_floor(0.0, noise + gap / 100):.2f} here.")
+        f"({calmer}: {min(taken_a, taken_b):.0f}%): that alone can make a run up to x{load:.2f} slower, so a change "
+        f"must pass x{noise_floor(0.0, noise, load):.2f} here.")
 
 
-def noise_floor(spread: float, noise: float = NOISE) -> float:
-    return max(MIN_CHANGE, math.exp(SPREADS * math.hypot(noise, ROW_WEIGHT * spread)))
+def noise_floor(spread: float, noise: float = NOISE, load: float = 1.0) -> float:
+    return max(MIN_CHANGE, math.exp(SPREADS * math.hypot(noise, ROW_WEIGHT * spread))) * load
 
 
 def judge(ratio, low, high, spread: float, n_a: int, n_b: int, delta_share: float = 1.0,
-          noise: float = NOISE) -> tuple[str, str]:
+          noise: float = NOISE, load: float = 1.0) -> tuple[str, str]:
     """(verdict, note) of a row present in both runs: slower | faster | same. ``delta_share``: the
     change per step over A's step time."""
     if ratio is None:
         return "same", "no time in A's typical step (it ran in under a quarter of the steps)"
     if min(n_a, n_b) < MIN_SAMPLES:
         return "same", f"too few samples to tell a change from noise (A {n_a}, B {n_b}; try --repeat)"
-    floor = noise_floor(spread, noise)
+    floor = noise_floor(spread, noise, load)
     off_one = (low is not None and low > 1) or (high is not None and high < 1)
     if abs(delta_share) < MIN_SHARE:
         return "same", f"change under {100 * MIN_SHARE:g}% of the step time" if off_one else ""
