@@ -1,6 +1,7 @@
 """The ``tftrace`` command: run, stats, report, export, diff, capture (workers), ls.
 
-Errors are one line on stderr and an exit code from the error hierarchy; no traceback.
+Errors are one line on stderr and an exit code from the error hierarchy (``errors.py``;
+130 after Ctrl-C); a traceback only with ``--debug``.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import os
 import runpy
 import sys
 
-from .errors import TftraceError
+from .errors import OutputError, StoreError, TftraceError
+
+INTERRUPTED = 130  # Ctrl-C, like a shell
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tftrace", description="Profile TensorFlow programs.")
+    parser.add_argument("--debug", action="store_true", help="show a traceback with every error")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a Python script under a trace")
     run.add_argument("-o", "--output", help="write the run file here (default: the run store)")
@@ -62,7 +66,21 @@ def _run(args) -> int:
     sys.argv = [args.script, *args.args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
     t = trace(name=os.path.basename(args.script), python=not args.no_python, store=args.output is None)
-    code = 0
+    code = _run_script(t, args)
+    if t.profile is None:
+        return code
+    where, problem = _kept(t.profile, args.output, t.run_id)
+    print(f"tftrace: {t.profile.event_count:,} events, {len(t.profile.ops)} ops" + (f" -> {where}" if where else ""),
+          file=sys.stderr)
+    from .analysis.findings import one_line
+
+    if t.profile.findings:
+        print(one_line(t.profile.findings), file=sys.stderr)
+    return code or problem
+
+
+def _run_script(t, args) -> int:
+    """Run the script under trace T; its exit code (a Ctrl-C: 130), its own errors shown like python's."""
     try:
         with t:
             if args.repeat > 1:
@@ -72,21 +90,35 @@ def _run(args) -> int:
             else:
                 runpy.run_path(args.script, run_name="__main__")
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
             print(exc.code, file=sys.stderr)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:
+        print("KeyboardInterrupt", file=sys.stderr)
+        return INTERRUPTED
     except BaseException:  # the script's own error: show it like python would
         import traceback
         traceback.print_exc()
-        code = 1
-    if t.profile is not None:
-        where = t.profile.save(args.output) if args.output else f"run {t.run_id}"
-        print(f"tftrace: {t.profile.event_count:,} events, {len(t.profile.ops)} ops -> {where}", file=sys.stderr)
-        from .analysis.findings import one_line
+        return 1
+    return 0
 
-        if t.profile.findings:
-            print(one_line(t.profile.findings), file=sys.stderr)
-    return code
+
+def _kept(profile, output: str | None, run_id: str | None) -> tuple[str, int]:
+    """(where the run went, or "" if a line already said so; exit code for what went wrong).
+
+    ``-o`` that cannot be written: the run goes to the store, else beside the working
+    directory (one line says where). No ``-o``: the trace stored it or said where it went.
+    """
+    if not output:
+        return (f"run {run_id}", 0) if run_id else ("", StoreError.exit_code)
+    try:
+        return profile.save(output), 0
+    except OutputError as exc:
+        from .keep import into_store
+
+        kept = into_store(profile, problem=str(exc))
+        print(f"tftrace: {kept.message}", file=sys.stderr)
+        return "", OutputError.exit_code
 
 
 def _load(args, keep_raw: bool = True, step_ops: bool = True):
@@ -161,10 +193,10 @@ def _capture(args) -> int:
     from .capture.remote import capture_workers
 
     profile, run_id = capture_workers(args.workers, args.duration_ms, store=args.output is None)
-    where = profile.save(args.output) if args.output else f"run {run_id}"
-    print(f"tftrace: {len(profile.hosts)} host(s), {profile.event_count:,} events, {len(profile.ops)} ops -> {where}",
-          file=sys.stderr)
-    return 0
+    where, problem = _kept(profile, args.output, run_id)
+    print(f"tftrace: {len(profile.hosts)} host(s), {profile.event_count:,} events, {len(profile.ops)} ops"
+          + (f" -> {where}" if where else ""), file=sys.stderr)
+    return problem
 
 
 def _ls(args) -> int:
@@ -182,11 +214,23 @@ def main(argv: list[str] | None = None, processes: int = 1) -> int:
                "capture": _capture, "ls": _ls}[args.command]
     try:
         return handler(args)
-    except TftraceError as exc:
-        print(f"tftrace: error: {exc}", file=sys.stderr)
-        return exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        _error("interrupted", args.debug)
+        return INTERRUPTED
+    except TftraceError as exc:
+        _error(f"error: {exc}", args.debug)
+        return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - a bug: still one line unless --debug
+        _error(f"internal error: {type(exc).__name__}: {exc} (--debug shows the traceback)", args.debug)
+        return TftraceError.exit_code
+
+
+def _error(message: str, debug: bool) -> None:
+    """One line on stderr; after the traceback with --debug."""
+    if debug:
+        import traceback
+        traceback.print_exc()
+    print(f"tftrace: {message.splitlines()[0] if message.strip() else message}", file=sys.stderr)
 
 
 _ANALYSIS_ONLY = ("stats", "report", "export", "diff")
@@ -202,7 +246,8 @@ def run() -> None:
     leaves without tearing its objects down one by one (~12 ms).
     """
     argv = sys.argv[1:]
-    if not argv or argv[0] not in _ANALYSIS_ONLY:
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    if command not in _ANALYSIS_ONLY:
         sys.exit(main(argv))
     gc.disable()
     code = main(argv, processes=int(os.environ.get("TFTRACE_WORKERS") or min(os.cpu_count() or 1, 4)))

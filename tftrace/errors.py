@@ -1,7 +1,10 @@
 """The tftrace error hierarchy: one base class, each kind carrying its CLI exit code.
 
 Every error message is one line a user can act on; the CLI prints it and exits with
-``exit_code``, the magic shows it without a traceback.
+``exit_code`` (a traceback only with ``tftrace --debug``), the magic raises it as a
+``UsageError``, the server answers it with a 4xx JSON error. Exit codes: 1 other, 2
+source, 3 empty profile, 4 capture, 5 store, 6 output path; the CLI adds 130 for Ctrl-C
+(see DESIGN.md, CLI contract).
 """
 
 
@@ -34,6 +37,12 @@ class NestedTraceError(CaptureError):
 
 
 class StoreError(TftraceError):
-    """A run id that is not in the store, or a store that cannot be opened."""
+    """A run id that is not in the store, or a store that cannot be opened or written."""
 
     exit_code = 5
+
+
+class OutputError(TftraceError):
+    """An output path that cannot be written (missing directory, read-only, a directory)."""
+
+    exit_code = 6

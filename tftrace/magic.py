@@ -2,7 +2,9 @@
 
 The cell runs in the user's namespace and, like any cell, its last expression is its
 result; if it raises, its profile is still shown and stored, then the original
-exception propagates with its traceback.
+exception propagates with its traceback. A ``--report`` path that cannot be written
+is one warning line, never an exception in the cell's place. tftrace's own errors
+(a corrupt run file, an unknown run) are ``UsageError`` lines.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ class TftraceMagics(Magics):
             raise UsageError(str(exc)) from None
 
     def _cell(self, line: str, cell: str):
-        args = _cell_parser().parse_args(shlex.split(line))
+        args = _cell_parser().parse_args(_split(line))
         if active_trace() is not None:
             raise UsageError("%%tftrace cannot run inside another trace: traces do not nest")
         body, last = self._compile(cell)
@@ -112,7 +114,10 @@ class TftraceMagics(Magics):
         if t.profile.findings:  # one line under the cell, above the views
             print(one_line(t.profile.findings), file=sys.stderr)
         if args.report:
-            t.profile.to_html(args.report)
+            try:
+                t.profile.to_html(args.report)
+            except TftraceError as exc:  # a warning: the cell's own result or exception comes first
+                print(f"tftrace: the report was not written: {exc}", file=sys.stderr)
         if not args.quiet:
             show(t.profile, t.run_id)
 
@@ -127,7 +132,7 @@ class TftraceMagics(Magics):
         from .display import show
         from .store import Store
 
-        words = shlex.split(line)
+        words = _split(line)
         if not words:
             raise UsageError(f"usage: {LINE_USAGE}")
         command, rest = words[0], words[1:]
@@ -146,6 +151,14 @@ class TftraceMagics(Magics):
             profile, run_id = capture_workers(rest[0], int(rest[1]) if len(rest) == 2 else 2000)
             return show(profile, run_id)
         raise UsageError(f"usage: {LINE_USAGE}")
+
+
+def _split(line: str) -> list[str]:
+    """The magic's words, shell-quoted; an unclosed quote is a UsageError."""
+    try:
+        return shlex.split(line)
+    except ValueError as exc:
+        raise UsageError(f"cannot read the magic's arguments: {exc}") from None
 
 
 def _noise(text: str | None) -> float:

@@ -37,7 +37,8 @@ def is_library(file: str) -> bool:
 _ENTRY_POINTS = tuple(f"{_TFTRACE}{name}" for name in ("magic.py", "cli.py", "__main__.py"))
 _CAPTURE_MACHINERY = tuple(f"{_TFTRACE}{name}" for name in (
     f"capture{_SEP}session.py", f"capture{_SEP}profiler.py", f"capture{_SEP}pyspy.py", "display.py",
-    f"analysis{_SEP}", "payload.py", "report.py", "store.py", "runfile.py"))
+    f"analysis{_SEP}", "payload.py", "report.py", "store.py", "runfile.py",
+    "keep.py", "outputs.py"))
 
 
 def is_entry_point(file: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 
 from . import payload as payload_mod
 from .assets import bundle_js
@@ -55,13 +54,11 @@ def diff_report_html(diff: dict) -> str:
 
 
 def write_text(text: str, path) -> str:
-    """Write ``text`` to ``path`` atomically (a partial file never takes its place)."""
-    path = os.fspath(path)
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
-    return path
+    """Write ``text`` to ``path`` atomically (a partial file never takes its place);
+    OutputError (one line) if it cannot be written."""
+    from .outputs import write_output
+
+    return write_output(path, lambda f: f.write(text.encode("utf-8")))
 
 
 def write_report(profile, path) -> str:

@@ -74,7 +74,7 @@ def resolve(source, name: str = "", keep_raw: bool = True, processes: int = 1, s
         return Loaded(analyze_bytes(read_xplanes(xplane_files(source)), name=name, source=source,
                                     keep_raw=keep_raw, processes=processes, step_ops=step_ops), None, "")
     if os.path.isfile(source):
-        if runfile.is_run_file(source):
+        if runfile.is_run_file(source):  # a zip or *.tftrace: read as a run file, whatever is wrong with it
             return Loaded(runfile.load(source, with_xspaces=keep_raw), None, "")
         return Loaded(analyze_bytes(read_xplanes([source]), name=name or host_of(source), source=source,
                                     keep_raw=keep_raw, processes=processes, step_ops=step_ops), None, "")

@@ -1,8 +1,14 @@
 """Run history: an SQLite index (WAL) plus one run file per run under TFTRACE_HOME.
 
-TFTRACE_HOME defaults to ``<jupyter data dir>/tftrace``. Run ids are short, sortable
-and unique: ``YYYYmmdd-HHMMSS-xxxx``. A run is found by its id, its name (several runs
-may share one: the newest wins) or a unique id prefix (``Store.resolve``).
+TFTRACE_HOME defaults to ``<jupyter data dir>/tftrace``. Run ids sort by time and are
+unique: ``YYYYmmdd-HHMMSS-xxxxxx`` (6 random hex digits), and the store never takes an
+id twice: the run file ``runs/<id>.tftrace`` is claimed with O_EXCL and the index row
+inserted under the id's PRIMARY KEY; either collision draws a new id. Index rows hold
+paths relative to TFTRACE_HOME, so a moved store keeps every run (older absolute rows
+are read from the same file name under the current home when their path is gone).
+Reading never creates anything: a missing store has no runs, a read-only one is opened
+read-only. A run is found by its id, its name (the newest of that name) or a unique id
+prefix (``Store.resolve``).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ CREATE TABLE IF NOT EXISTS runs (
     duration_us REAL, events INTEGER, ops INTEGER, kernels INTEGER, error TEXT
 )
 """
+_ATTEMPTS = 20  # fresh ids drawn before giving up (each collision needs 6 equal random hex digits)
 
 
 def default_home() -> str:
@@ -40,44 +47,113 @@ def default_home() -> str:
 
 def new_run_id(now: _dt.datetime | None = None) -> str:
     now = now or _dt.datetime.now()
-    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
 
 
 class Store:
     def __init__(self, home: str | None = None):
-        self.home = home or default_home()
+        self.home = os.path.abspath(home or default_home())
         self.runs_dir = os.path.join(self.home, "runs")
+        self.index = os.path.join(self.home, "index.sqlite")
 
-    def _connect(self) -> sqlite3.Connection:
+    def _writer(self) -> sqlite3.Connection:
+        """The index opened for writing, the store created if need be; StoreError if it cannot be."""
         try:
             os.makedirs(self.runs_dir, exist_ok=True)
-            db = sqlite3.connect(os.path.join(self.home, "index.sqlite"), timeout=10)
+            db = sqlite3.connect(self.index, timeout=30)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
             return db
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the run store at {self.home}: {exc}") from None
+            raise self._unwritable(exc) from None
+
+    def _unwritable(self, exc: Exception) -> StoreError:
+        from .outputs import reason
+
+        why = reason(exc) if isinstance(exc, OSError) else str(exc)
+        return StoreError(f"the run store at {self.home} cannot be written ({why})")
+
+    def _reader(self) -> sqlite3.Connection | None:
+        """The index opened read-only (``immutable`` if it cannot be opened otherwise), None
+        when there is no store or no runs table yet. Creates nothing."""
+        if not os.path.isfile(self.index):
+            return None
+        from urllib.parse import quote  # ~5 ms of imports: only when a store exists
+
+        uri = f"file:{quote(self.index)}?mode=ro"
+        for suffix in ("", "&immutable=1"):
+            try:
+                db = sqlite3.connect(uri + suffix, uri=True, timeout=30)
+                found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").fetchone()
+            except sqlite3.Error as exc:
+                problem = exc
+                continue
+            if found:
+                return db
+            db.close()
+            return None
+        raise StoreError(f"cannot read the run store at {self.home} ({problem})")
 
     def add(self, profile) -> str:
-        """Save a profile as a new run; returns its run id."""
-        from .runfile import SUFFIX, save
-
-        run_id = new_run_id()
-        path = os.path.join(self.runs_dir, run_id + SUFFIX)
+        """Save a profile as a new run; returns its run id. StoreError if the store cannot take it."""
         profile.created = profile.created or _dt.datetime.now().isoformat(timespec="seconds")
-        with self._connect() as db:
-            save(profile, path)
-            db.execute(
-                "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (run_id, profile.name, profile.created, profile.source, path, profile.duration_us,
-                 profile.event_count, len(profile.ops), len(profile.kernels), profile.error),
-            )
-        return run_id
+        db = self._writer()
+        try:
+            for _ in range(_ATTEMPTS):
+                run_id = self._add_as(db, new_run_id(), profile)
+                if run_id:
+                    return run_id
+        finally:
+            db.close()
+        raise StoreError(f"no free run id in the run store at {self.home} after {_ATTEMPTS} tries")
+
+    def _add_as(self, db, run_id: str, profile) -> str | None:
+        """Write the run file, then index it (one transaction); None if RUN_ID is taken."""
+        from .runfile import SUFFIX, save_new
+
+        relative = f"runs/{run_id}{SUFFIX}"
+        path = os.path.join(self.home, relative)
+        try:
+            save_new(profile, path)
+        except FileExistsError:
+            return None
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+        try:
+            with db:
+                db.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           (run_id, profile.name, profile.created, profile.source, relative, profile.duration_us,
+                            profile.event_count, len(profile.ops), len(profile.kernels), profile.error))
+            return run_id
+        except sqlite3.IntegrityError:
+            os.unlink(path)
+            return None
+        except sqlite3.Error as exc:
+            os.unlink(path)
+            raise self._unwritable(exc) from None
 
     def list(self) -> list[dict]:
-        with self._connect() as db:
+        """Every run, newest first; ``path`` relative to the store's home."""
+        db = self._reader()
+        if db is None:
+            return []
+        try:
             db.row_factory = sqlite3.Row
-            return [dict(r) for r in db.execute("SELECT * FROM runs ORDER BY rowid DESC")]
+            rows = [dict(r) for r in db.execute("SELECT * FROM runs ORDER BY rowid DESC")]
+        finally:
+            db.close()
+        for row in rows:
+            row["path"] = os.path.relpath(self.file_of(row["path"] or ""), self.home)
+        return rows
+
+    def file_of(self, stored: str) -> str:
+        """The run file an index row's path names: relative to home; an absolute one that is
+        gone (the store moved) is looked for under the current home by its file name."""
+        if not os.path.isabs(stored):
+            return os.path.join(self.home, stored)
+        if os.path.exists(stored):
+            return stored
+        return os.path.join(self.runs_dir, os.path.basename(stored))
 
     def find(self, ref: str) -> str | None:
         """The run file of a run id, run name or unique id prefix (see ``resolve``), None if unknown."""
@@ -91,10 +167,14 @@ class Store:
         insertion order), then a unique id prefix, matched literally (``%`` and ``_``
         are plain characters). An ambiguous prefix raises StoreError.
         """
-        if not ref:
+        db = self._reader() if ref else None
+        if db is None:
             return None
-        with self._connect() as db:
-            return _exact_id(db, ref) or _newest_named(db, ref) or _unique_prefix(db, ref)
+        try:
+            match = _exact_id(db, ref) or _newest_named(db, ref) or _unique_prefix(db, ref)
+        finally:
+            db.close()
+        return match._replace(path=self.file_of(match.path)) if match else None
 
 
 def _exact_id(db, ref: str) -> Match | None:

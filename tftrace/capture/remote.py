@@ -44,8 +44,8 @@ def capture_workers(addresses, duration_ms: int = 2000, name: str = "", store: b
         shutil.rmtree(logdir, ignore_errors=True)
     profile = analyze_bytes(blobs, name=name or "workers", source=service)
     run_id = None
-    if store:
-        from ..store import Store
+    if store:  # a store that cannot take it: saved beside the working directory, one line says so
+        from ..keep import store_and_say
 
-        run_id = Store(home).add(profile)
+        run_id = store_and_say(profile, home).run_id
     return profile, run_id

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 
-from ..errors import EmptyProfileError, NestedTraceError, TftraceError
+from ..errors import EmptyProfileError, NestedTraceError
 from ..model import Profile
 from .profiler import TfProfiler
 
@@ -41,6 +41,7 @@ class Trace:
         self.home = home
         self.profile: Profile | None = None
         self.run_id: str | None = None
+        self.saved_to: str | None = None  # the run file written outside the store when the store failed
         self._profiler: TfProfiler | None = None
         self._sampler = None
         self._hooks: dict = {}  # capture record name -> installed hook
@@ -135,15 +136,18 @@ class Trace:
             self._warnings.append(f"the graphs of functions traced before the trace could not be read: {exc}")
 
     def __exit__(self, exc_type, exc, tb) -> bool:
-        try:
-            blobs, capture = self._stop_all()
-        finally:
-            self._release()
-        self.profile = self._build(blobs, capture)
-        if exc is not None:
-            self.profile.error = f"{exc_type.__name__}: {exc}"
-        if self.store:
-            self._store()
+        from .sigint import deferred
+
+        with deferred():  # a Ctrl-C now waits until the profile is kept
+            try:
+                blobs, capture = self._stop_all()
+            finally:
+                self._release()
+            self.profile = self._build(blobs, capture)
+            if exc is not None:
+                self.profile.error = f"{exc_type.__name__}: {exc}"
+            if self.store:
+                self._store()
         return False
 
     def _release(self) -> None:
@@ -164,12 +168,11 @@ class Trace:
             return profile
 
     def _store(self) -> None:
-        from ..store import Store
+        """Store the profile; if the store cannot take it, keep it elsewhere and say where (once)."""
+        from ..keep import store_and_say
 
-        try:
-            self.run_id = Store(self.home).add(self.profile)
-        except TftraceError as exc:
-            self.profile.warnings.append(f"the run was not stored: {exc}")
+        kept = store_and_say(self.profile, self.home)
+        self.run_id, self.saved_to = kept.run_id, kept.path
 
 
 def trace(name: str = "", python: bool = True, store: bool = True, home: str | None = None) -> Trace:
