@@ -5,7 +5,10 @@
 - ``GET /tftrace/compare?a=<id>&b=<id>``: two runs compared (``tftrace.diff/1``).
 
 The JupyterLab sidebar reads these, not the kernel, so it works while a long cell
-keeps the kernel busy and after restarts.
+keeps the kernel busy and after restarts. Nothing slow runs on the server's event
+loop: store look-ups run in its thread pool, payloads and comparisons in worker
+processes with a cache (``server_jobs``). Errors are JSON: 404 for an unknown run, 400
+for one tftrace cannot read (a ``TftraceError``).
 """
 
 from __future__ import annotations
@@ -15,8 +18,12 @@ import json
 import tornado
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
+from tornado.ioloop import IOLoop
 
 from .errors import TftraceError
+from .server_jobs import JobError, Jobs
+
+_jobs = Jobs()
 
 
 def _store():
@@ -25,13 +32,17 @@ def _store():
     return Store()
 
 
-def _load(run_id: str):
-    from .runfile import load
+def _off_loop(fn, *args):
+    """FN(*ARGS) in the server's thread pool (store look-ups: quick, but on disk)."""
+    return IOLoop.current().run_in_executor(None, fn, *args)
 
-    path = _store().find(run_id)
+
+async def _path(run_id: str) -> str:
+    """The run file of RUN_ID; HTTP 404 if the store has no such run."""
+    path = await _off_loop(lambda: _store().find(run_id))
     if path is None:
         raise tornado.web.HTTPError(404, f"no run {run_id!r}")
-    return load(path, with_xspaces=True)
+    return path
 
 
 class _Handler(APIHandler):
@@ -41,40 +52,46 @@ class _Handler(APIHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"error": reason}))
 
-    def _fail_clearly(self, exc: TftraceError):
-        raise tornado.web.HTTPError(400, str(exc)) from None
+    async def _answer(self, work) -> None:
+        """Finish with the JSON bytes the awaitable WORK gives; a TftraceError is a 400."""
+        try:
+            body = await work
+        except TftraceError as exc:
+            raise tornado.web.HTTPError(400, str(exc)) from None
+        except JobError as exc:
+            raise tornado.web.HTTPError(400 if exc.clear else 500, str(exc)) from None
+        self.set_header("Content-Type", "application/json")
+        self.finish(body)
+
+
+async def _runs() -> bytes:
+    return await _off_loop(lambda: json.dumps({"runs": _store().list()}).encode())
+
+
+async def _payload(run_id: str) -> bytes:
+    return await _jobs.payload(await _path(run_id))
+
+
+async def _compare(a: str, b: str) -> bytes:
+    return await _jobs.compare(await _path(a), await _path(b), a, b)
 
 
 class RunsHandler(_Handler):
     @tornado.web.authenticated
-    def get(self):
-        try:
-            self.finish(json.dumps({"runs": _store().list()}))
-        except TftraceError as exc:
-            self._fail_clearly(exc)
+    async def get(self):
+        await self._answer(_runs())
 
 
 class RunPayloadHandler(_Handler):
     @tornado.web.authenticated
-    def get(self, run_id: str):
-        from .payload import build
-
-        try:
-            self.finish(json.dumps(build(_load(run_id)), separators=(",", ":")))
-        except TftraceError as exc:
-            self._fail_clearly(exc)
+    async def get(self, run_id: str):
+        await self._answer(_payload(run_id))
 
 
 class CompareHandler(_Handler):
     @tornado.web.authenticated
-    def get(self):
-        from .diff import diff
-
-        a, b = self.get_query_argument("a"), self.get_query_argument("b")
-        try:
-            self.finish(json.dumps(diff(_load(a), _load(b), a, b)))
-        except TftraceError as exc:
-            self._fail_clearly(exc)
+    async def get(self):
+        await self._answer(_compare(self.get_query_argument("a"), self.get_query_argument("b")))
 
 
 def _jupyter_server_extension_points():

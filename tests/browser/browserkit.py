@@ -85,11 +85,11 @@ class Lab:
         self.stop()
         raise RuntimeError("JupyterLab did not start")
 
-    def api(self, path: str, method: str = "GET", prefix: str = "api", token: bool = True):
+    def api(self, path: str, method: str = "GET", prefix: str = "api", token: bool = True, timeout: float = 10):
         sep = "&" if "?" in path else "?"
         query = f"{sep}token={TOKEN}" if token else ""
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}/{prefix}/{path}{query}", method=method)
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
             return json.loads(body) if body else None
 
