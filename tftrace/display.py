@@ -32,7 +32,11 @@ class ProfileDisplay:
         return head + to_table(self.profile, top=self.top)
 
     def payload(self) -> dict:
-        return payload_mod.build(self.profile, **NOTEBOOK_LIMITS)
+        from .analysis import release_free_memory
+
+        data = payload_mod.build(self.profile, **NOTEBOOK_LIMITS)
+        release_free_memory()  # the timeline re-reads the XSpace: give those pages back to the system
+        return data
 
     def html(self, data: dict) -> str:
         from .report import report_html

@@ -210,7 +210,7 @@ def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
     lanes, lane_ids, starts, durations, names = [], [], [], [], []
     origin = None
     for host, data in profile.xspaces.items():
-        space = parse(data, source=host)
+        space = parse(data, source=host, lazy=True)  # each line's events freed once its columns are read
         origin = space.origin_ns if origin is None else min(origin, space.origin_ns)
         for plane in space.planes:
             name_ids = np.array(strings.ids(plane.event_names), np.int32)
@@ -225,6 +225,7 @@ def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
                 starts.append(start + (space.origin_ns - origin) * 1000 if origin else start)
                 durations.append(_int64(line.duration_ps))
                 names.append(name_ids[_int64(line.name_index)])
+                line.drop_message()
     if not lanes:
         return {"lanes": [], "count": 0, "dropped": 0, "origin_us": 0.0}
     lane = np.concatenate(lane_ids)

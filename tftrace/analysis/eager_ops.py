@@ -7,6 +7,8 @@ tf.function calls (``EagerLocalExecute: __inference_...``) are not ops: see func
 
 from __future__ import annotations
 
+from array import array
+
 from ..model import OpStat
 from . import names, nesting
 from .aggregate import accumulate, ps_to_us, sum_by_key
@@ -23,13 +25,18 @@ class EagerNames:
         self.eager_or_op = LazyTable(lambda i: self.is_eager[i] or is_op[i])
 
 
-def eager_sums(line, eager: EagerNames) -> dict:
-    """One thread's eager ops: {name index: [count, total ps, self ps]}."""
+def eager_sums(line, eager: EagerNames, keep: dict | None = None) -> dict:
+    """One thread's eager ops: {name index: [count, total ps, self ps]}; ``keep`` (a dict) gets
+    (start, self ps, name index) per eager-or-op event, for ``step_ops``."""
     if not eager.ids or eager.ids.isdisjoint(line.name_index):
         return {}
     spans = spans_where(line, eager.eager_or_op)
     name_index, is_eager = line.name_index, eager.is_eager
-    kept = [(name_index[i], duration, self_) for (_, duration, i), self_ in zip(spans, nesting.self_times(spans))
+    own = nesting.self_times(spans)
+    if keep is not None:
+        keep["eager"] = (array("q", [s for s, _, _ in spans]), array("q", own),
+                         array("q", [name_index[i] for _, _, i in spans]))
+    kept = [(name_index[i], duration, self_) for (_, duration, i), self_ in zip(spans, own)
             if is_eager[name_index[i]]]
     return sum_by_key(*zip(*kept)) if kept else {}
 

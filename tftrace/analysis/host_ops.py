@@ -8,6 +8,8 @@ summed one by one (``op_sums``, possibly in other processes), then merged into r
 
 from __future__ import annotations
 
+from array import array
+
 from itertools import compress, count as counter
 
 from ..model import OpStat
@@ -56,7 +58,7 @@ def _eager_flags(line, events) -> list[int]:
     return [1 if v else 0 for v in line.stat_column(events, "is_eager", 0)]
 
 
-def op_sums(line, is_op: list, windows=None, spans=None) -> tuple[dict, dict]:
+def op_sums(line, is_op: list, windows=None, spans=None, keep: dict | None = None) -> tuple[dict, dict]:
     """One thread's op events: {name index * 2 + is_eager: [count, total ps, self ps]}, and the
     same per (call site id, key) for the events inside tf.function calls' ``windows`` ({} without).
     ``spans``: ``spans_where(line, is_op)`` when the caller has it already."""
@@ -65,6 +67,9 @@ def op_sums(line, is_op: list, windows=None, spans=None) -> tuple[dict, dict]:
     name_index = line.name_index
     keys = [name_index[i] * 2 + eager for i, eager in zip(events, _eager_flags(line, events))]
     self_ps = nesting.self_times(spans)
+    if keep is not None:  # for ``step_ops``, in this process: (start, self ps, name index) per op event
+        keep["ops"] = (array("q", [s for s, _, _ in spans]), array("q", self_ps),
+                       array("q", map(name_index.__getitem__, events)))
     by_window = window_sums(windows, spans, keys, self_ps) if windows else {}
     return sum_by_key(keys, [d for _, d, _ in spans], self_ps), by_window
 

@@ -185,15 +185,16 @@ def _snapshots(plane, origin_ns: int) -> dict:
     out: dict = {}
     peaks: dict = {}
     for line in plane.lines:
-        events = line._events
         if line._columns is not None:  # decoded already (one process): its name column says where
             kinds = list(map(by_index.get, line.name_index, repeat(0)))
         else:  # reading the ids alone costs a third of decoding the line
             if by_id is None:
                 by_id = {mid: by_index[i] for mid, i in plane.index_of.items() if i in by_index}
-            kinds = list(map(by_id.get, map(_METADATA_ID, events), repeat(0)))
+            kinds = list(map(by_id.get, map(_METADATA_ID, line._events), repeat(0)))
         if kinds.count(0) == len(kinds):
+            line.done()  # a lazily parsed line with no memory events is not kept parsed
             continue
+        events = line._events
         base = (line.timestamp_ns - origin_ns) * 1000
         for i in compress(range(len(kinds)), kinds):
             event, kind = events[i], kinds[i]

@@ -61,8 +61,10 @@ class HostNames:
 class Pieces:
     """The pieces of some XSpaces (one per host) and how to compute each."""
 
-    def __init__(self, spaces: list[Space], site_of_call: dict | None = None):
+    def __init__(self, spaces: list[Space], site_of_call: dict | None = None, keep_self_times: bool = False):
         self.spaces = spaces
+        # keep each host line's op self times on the line for ``step_ops`` (one process only: a worker's are lost)
+        self.keep_self_times = keep_self_times
         self.hosts = [_host_names(space) for space in spaces]
         self.windows = [Windows(names.plane if names else None, site_of_call) for names in self.hosts]
         self._correlation: dict = {}
@@ -85,7 +87,9 @@ class Pieces:
         s, p, n = key
         plane = self.spaces[s].planes[p]
         if n is not None:
-            return self._host_line(plane.lines[n], self.hosts[s], self.windows[s])
+            out = self._host_line(plane.lines[n], self.hosts[s], self.windows[s])
+            plane.lines[n].done()
+            return out
         out = {"span": _span(plane.lines)}
         if gpu.is_gpu_plane(plane):
             out["busy"] = gpu_busy(plane)
@@ -93,15 +97,20 @@ class Pieces:
             # rows travel as tuples (see ``parallel``)
             out["kernels"], out["device_ops"], out["memcpy"] = ([row_tuple(row) for row in rows]
                                                                 for rows in tables)
+        for line in plane.lines:
+            line.done()
         return out
 
     def _host_line(self, line, names: HostNames, windows: Windows) -> dict:
         out = {"span": _span([line])}
         if not line.derived:
             spans = spans_where(line, names.is_op)  # in stack order: sorted by start for the busy intervals too
-            out["ops"], out["call_ops"] = op_sums(line, names.is_op, windows, spans)
+            keep = None
+            if self.keep_self_times:
+                keep = line.self_times = {}
+            out["ops"], out["call_ops"] = op_sums(line, names.is_op, windows, spans, keep)
             out["busy"] = line_busy(line, names.busy_categories, spans)
-            out["eager"] = eager_sums(line, names.eager)
+            out["eager"] = eager_sums(line, names.eager, keep)
             out["calls"] = line_calls(line, names.markers)
         return out
 

@@ -59,6 +59,12 @@ def step_op_samples(space, step_summary: dict) -> dict:
     for line in plane.lines:
         if line.derived or not len(line):
             continue
+        kept = getattr(line, "self_times", None)  # computed by the analysis' pieces in this process
+        if kept is not None:
+            _add_kept(sums, windows, kept["ops"], lambda i: parsed[i].name)
+            if "eager" in kept:
+                _add_kept(sums, windows, kept["eager"], lambda i: eager.op_types[i])
+            continue
         _add_self_times(sums, line, windows, spans_where(line, is_op), lambda i: parsed[i].name)
         if eager.ids and not eager.ids.isdisjoint(line.name_index):  # eager ops, graph ops nested in them not counted
             spans = spans_where(line, eager.eager_or_op)
@@ -79,6 +85,15 @@ def _add_self_times(sums: dict, line, windows: StepWindows, spans: list, name_of
     steps = windows.indices([start for start, _, _ in spans])  # spans come in start order
     for (_, _, i), own, step in zip(spans, nesting.self_times(spans), steps):
         name = name_of(names[i]) if step >= 0 and own else None
+        if name is not None:
+            sums[(name, step)] = sums.get((name, step), 0) + own
+
+
+def _add_kept(sums: dict, windows: StepWindows, kept: tuple, name_of) -> None:
+    """``_add_self_times`` from the (start, self ps, name index) columns the pieces kept."""
+    starts, own_ps, names = kept
+    for name_index, own, step in zip(names, own_ps, windows.indices(starts)):
+        name = name_of(name_index) if step >= 0 and own else None
         if name is not None:
             sums[(name, step)] = sums.get((name, step), 0) + own
 

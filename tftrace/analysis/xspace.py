@@ -57,15 +57,33 @@ class Line:
     processes (see ``parallel``).
     """
 
-    def __init__(self, message, plane: "Plane", origin_ns: int):
+    def __init__(self, source, plane: "Plane", data: bytes | None = None):
+        """``source``: the parsed XLine, or with ``data`` the (start, end) of its bytes (a lazy line)."""
+        keep = data is None
+        message = source if keep else xplane_pb.XLine.FromString(data[source[0]:source[1]])
         self.id = message.id
         self.name = message.name
         self.display_name = message.display_name or message.name
         self.timestamp_ns = message.timestamp_ns
         self.plane = plane
-        self._events = message.events
-        self._base_ps = (message.timestamp_ns - origin_ns) * 1000
+        self._data, self._slice = data, None if keep else source  # lazy: where its bytes are, read again on demand
+        self._message = message.events if keep else None
+        self._lazy = not keep
+        self._count = len(message.events)
+        self._base_ps = 0  # set by ``_decode`` once the XSpace's origin is known
         self._columns = None
+        self.self_times: dict | None = None  # op self times the analysis keeps for its step-ops pass
+
+    @property
+    def _events(self):
+        """The line's event messages, parsed on first use after ``drop_message`` (each line is its own
+        protobuf message: dropping it frees its memory)."""
+        if self._message is None:
+            if self._data is None:
+                raise RuntimeError(f"{self!r}: its events were dropped (Space.drop_messages)")
+            start, end = self._slice
+            self._message = xplane_pb.XLine.FromString(self._data[start:end]).events
+        return self._message
 
     def __repr__(self) -> str:
         return f"Line({self.id}, {self.name!r}, {len(self)} events)"
@@ -93,7 +111,16 @@ class Line:
         return is_derived_line(self.id, self.name)
 
     def __len__(self) -> int:
-        return len(self._events)
+        return self._count
+
+    def done(self) -> None:
+        """A pass is done with this line's events: free them if the XSpace was parsed ``lazy``."""
+        if self._lazy:
+            self._message = None
+
+    def drop_message(self) -> None:
+        """Keep the columns, let go of the parsed events (read again from the bytes if needed)."""
+        self._message = None
 
     def select_stats(self, indices, stat_names) -> list[dict]:
         """For each event in ``indices``: {stat name: value} of the named stats it carries."""
@@ -134,14 +161,14 @@ class Plane:
     lines' columns, by whichever process needs them.
     """
 
-    def __init__(self, message, origin_ns: int, hostname: str):
+    def __init__(self, message, lines: list, hostname: str, data: bytes | None = None):
         self.id = message.id
         self.name = message.name
         self.hostname = hostname
         self.stat_names = {k: v.name for k, v in message.stat_metadata.items()}
         self.stat_ids = {v: k for k, v in self.stat_names.items()}
         self.stats = {self.stat_names.get(s.metadata_id, ""): _stat_value(s, self.stat_names) for s in message.stats}
-        self.lines = [Line(line, self, origin_ns) for line in message.lines]
+        self.lines = [Line(line, self, data) for line in lines]
         self._metadata = message.event_metadata
 
     def __repr__(self) -> str:
@@ -165,6 +192,16 @@ class Plane:
     def event_count(self) -> int:
         return sum(len(line) for line in self.lines)
 
+    def drop_messages(self) -> None:
+        """Keep names and columns, let go of the parsed protobuf (see ``Space.drop_messages``)."""
+        self.event_names, self.index_of  # noqa: B018 - cached now, while the metadata is still there
+        for line in self.lines:
+            if len(line):
+                line.columns  # noqa: B018 - decoded now: the events are not read again after this
+            line.drop_message()
+            line._data = None
+        self._metadata = None
+
 
 @dataclass
 class Space:
@@ -175,6 +212,7 @@ class Space:
     errors: list[str]
     warnings: list[str]
     origin_ns: int
+    lazy: bool = False  # lines' events are parsed when read and freed after (``parse``)
 
     def plane(self, name: str) -> Plane | None:
         return next((p for p in self.planes if p.name == name), None)
@@ -182,6 +220,13 @@ class Space:
     @property
     def event_count(self) -> int:
         return sum(p.event_count for p in self.planes)
+
+    def drop_messages(self) -> None:
+        """Free the parsed protobuf (upb keeps one arena for the whole message, ~5x the file, alive
+        while any part of it is referenced) once no pass reads stats any more: columns, names
+        and counts stay."""
+        for plane in self.planes:
+            plane.drop_messages()
 
     def release(self) -> None:
         """Drop the planes: lines and planes refer to each other, and the command line runs
@@ -191,29 +236,98 @@ class Space:
         self.planes = []
 
 
-def parse(data: bytes, source: str = "<bytes>") -> Space:
-    """Decode serialized XSpace bytes; raise SourceError for anything that is not one."""
+def parse(data: bytes, source: str = "<bytes>", lazy: bool = False) -> Space:
+    """Decode serialized XSpace bytes; raise SourceError for anything that is not one.
+
+    ``lazy``: each line is parsed as a message of its own (the XSpace and plane fields around
+    the lines are walked here) and kept by none: a line's events are parsed when a pass reads
+    them and freed when it is done (``Line.done``), so the peak is the bytes, the columns and
+    the lines in use, not the whole parse (~5x the file, one upb arena). Not lazy: one parse of
+    the whole XSpace (about twice as fast on many small lines: the command line)."""
     if not data:
         raise EmptyProfileError(f"{source}: the file is empty (0 bytes): no profile was written")
+    if not lazy:
+        try:
+            message = xplane_pb.XSpace.FromString(data)
+        except DecodeError as exc:
+            raise SourceError(f"{source}: not a readable XSpace profile (truncated or corrupt: {exc})") from None
+        if not any(p.name for p in message.planes):
+            raise SourceError(f"{source}: not an XSpace profile (no named planes found)")
+        return _decode(message, [(p, p.lines) for p in message.planes], None)
     try:
-        message = xplane_pb.XSpace.FromString(data)
-    except DecodeError as exc:
+        space_rest, planes = _split(data, 0, len(data), 1)
+        head = xplane_pb.XSpace.FromString(space_rest)
+        parts = []
+        for start, end in planes:
+            plane_rest, lines = _split(data, start, end, 3)
+            parts.append((xplane_pb.XPlane.FromString(plane_rest), lines))
+        if not any(p.name for p, _ in parts):
+            raise SourceError(f"{source}: not an XSpace profile (no named planes found)")
+        return _decode(head, parts, data)
+    except (DecodeError, _WireError) as exc:
         raise SourceError(f"{source}: not a readable XSpace profile (truncated or corrupt: {exc})") from None
-    if not any(p.name for p in message.planes):
-        raise SourceError(f"{source}: not an XSpace profile (no named planes found)")
-    return _decode(message)
 
 
-def _origin_ns(message) -> int:
-    stamps = [line.timestamp_ns for plane in message.planes for line in plane.lines if len(line.events)]
-    return min(stamps) if stamps else 0
+class _WireError(ValueError):
+    pass
 
 
-def _decode(message) -> Space:
-    origin = _origin_ns(message)
-    hostname = message.hostnames[0] if len(message.hostnames) else ""
-    planes = [Plane(p, origin, hostname) for p in message.planes]
-    return Space(planes, list(message.hostnames), list(message.errors), list(message.warnings), origin)
+def _varint(data, pos: int, end: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        if pos >= end:
+            raise _WireError("truncated varint")
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
+        if shift > 63:
+            raise _WireError("varint too long")
+
+
+def _split(data, start: int, end: int, field: int) -> tuple[bytes, list[tuple[int, int]]]:
+    """The message in ``data[start:end]`` as (its other fields' bytes, [(start, end) of each
+    value of length-delimited ``field``]). Fields stay in order, so parsing the bytes gives
+    the same message less that field."""
+    rest, spans, pos, kept = [], [], start, start
+    while pos < end:
+        tag_at = pos
+        tag, pos = _varint(data, pos, end)
+        wire = tag & 7
+        if wire == 0:
+            _, pos = _varint(data, pos, end)
+        elif wire == 1:
+            pos += 8
+        elif wire == 5:
+            pos += 4
+        elif wire == 2:
+            size, pos = _varint(data, pos, end)
+            if tag >> 3 == field:
+                if pos + size > end:
+                    raise _WireError("truncated message")
+                rest.append(data[kept:tag_at])
+                spans.append((pos, pos + size))
+                kept = pos + size
+            pos += size
+        else:
+            raise _WireError(f"unexpected wire type {wire}")
+        if pos > end:
+            raise _WireError("truncated message")
+    rest.append(data[kept:end])
+    return b"".join(rest), spans
+
+
+def _decode(head, parts, data: bytes | None) -> Space:
+    hostname = head.hostnames[0] if len(head.hostnames) else ""
+    planes = [Plane(message, lines, hostname, data) for message, lines in parts]
+    stamps = [line.timestamp_ns for plane in planes for line in plane.lines if len(line)]
+    origin = min(stamps) if stamps else 0
+    for plane in planes:
+        for line in plane.lines:
+            line._base_ps = (line.timestamp_ns - origin) * 1000
+    return Space(planes, list(head.hostnames), list(head.errors), list(head.warnings), origin, data is not None)
 
 
 _EVENT_COLUMNS = attrgetter("metadata_id", "offset_ps", "duration_ps")

@@ -148,6 +148,9 @@ class Trace:
                 self.profile.error = f"{exc_type.__name__}: {exc}"
             if self.store:
                 self._store()
+        from ..analysis import release_free_memory
+
+        release_free_memory()  # what the analysis and the run file freed goes back to the system
         return False
 
     def _release(self) -> None:
