@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tftrace.analysis.capture_merge import merge_python
 from tftrace.capture import speedscope
 from tftrace.model import Profile
 
@@ -41,7 +40,15 @@ def test_read_tells_no_file_from_a_bad_one(tmp_path):
         speedscope.read(str(tmp_path / "bad.json"))
 
 
-def test_a_sampler_failure_is_one_warning_and_no_python():
+def test_a_sampler_failure_is_one_warning_and_no_python(capsys):
+    from tftrace.analysis.capture_merge import merge_capture
+    from tftrace.capture.session import Trace
+
+    # a sampler that failed at stop hands on no document and its problem, which the trace warns of
+    trace = Trace(name="p", python=False, store=False)
+    trace._warn("py-spy broke: Python stacks left out")
+    trace._warn(None)
     profile = Profile(name="p", source="p")
-    merge_python(profile, {"tftrace_warnings": ["py-spy broke: Python stacks left out"]}, [], {})
+    merge_capture(profile, {"warnings": trace._warnings, "python": None})
     assert profile.warnings == ["py-spy broke: Python stacks left out"] and not profile.python.get("samples")
+    assert capsys.readouterr().err.count("py-spy broke") == 1

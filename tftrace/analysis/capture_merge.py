@@ -229,9 +229,6 @@ def merge_python(profile, doc: dict | None, function_records: list[dict], cells:
                  autograph_lines: dict | None = None) -> None:
     if not doc:
         return
-    if "tftrace_warnings" in doc:  # the sampler failed: a reason instead of samples
-        profile.warnings += list(doc["tftrace_warnings"])
-        return
     map_autograph_frames(doc, autograph_lines or {})
     profile.python = python_stacks.top_frames(doc)
     for frame in profile.python.get("top", []):

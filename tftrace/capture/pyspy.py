@@ -8,9 +8,8 @@ Whatever py-spy does (missing, not executable, hanging, crashing, ignoring SIGIN
 writing garbage), the trace goes on and loses at most its Python stacks, for about a
 second: readiness is awaited ``START_TIMEOUT_S``; stopping sends SIGINT, then SIGTERM,
 then SIGKILL, each awaited briefly (``STOP_SIGNALS``). Each fault is one line of
-reason: ``start`` returns it (the trace warns); ``stop`` prints it once and hands it on
-in the document's ``tftrace_warnings`` (the analysis adds them to the profile's
-warnings), with the samples left out.
+reason: ``start`` returns it, ``stop`` leaves it in ``problem`` with the samples left
+out; the trace warns either way.
 """
 
 from __future__ import annotations
@@ -52,6 +51,7 @@ class PySpySampler:
         self.proc: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
         self._output: list[str] = []
+        self.problem: str | None = None  # why ``stop`` gave no samples, if something went wrong
 
     def start(self, timeout_s: float = START_TIMEOUT_S) -> str | None:
         """Start sampling; None when running, else why Python stacks are unavailable."""
@@ -130,8 +130,8 @@ class PySpySampler:
         shutil.rmtree(os.path.dirname(self.output), ignore_errors=True)
 
     def stop(self) -> dict | None:
-        """Stop sampling; the speedscope document, or None if nothing was written. When
-        something went wrong, the document holds only ``tftrace_warnings``: [reason]."""
+        """Stop sampling; the speedscope document, or None if nothing usable was written (then
+        ``problem`` says why, when something went wrong)."""
         if self.proc is None:
             return None
         forced = self._halt()
@@ -140,12 +140,8 @@ class PySpySampler:
             doc, problem = self._read(forced, code)
         finally:
             self._discard()
-        if problem is None:
-            return doc
-        from .session import _say_once
-
-        _say_once(problem)
-        return {"tftrace_warnings": [problem]}
+        self.problem = problem
+        return doc if problem is None else None
 
     def _read(self, forced: str | None, code: int | None) -> tuple[dict | None, str | None]:
         """(document, None) or (None, why the samples are left out)."""

@@ -73,14 +73,19 @@ class Trace:
             problem = self._sampler.start()
             if problem:
                 self._sampler = None
-                self._warnings.append(problem)
-                _say_once(problem)
+                self._warn(problem)
         from .machine import MachineLoad
 
         self._machine = MachineLoad()
         self._profiler = TfProfiler()
         self._profiler.start()
         self._install_hooks()
+
+    def _warn(self, problem: str | None) -> None:
+        """A capture problem: in the profile's warnings, and said once in this process."""
+        if problem:
+            self._warnings.append(problem)
+            _say_once(problem)
 
     def _install_hooks(self) -> None:
         import tensorflow as tf
@@ -112,6 +117,7 @@ class Trace:
                 self._profiler.cleanup()
             if self._sampler is not None:
                 capture["python"] = self._sampler.stop()
+                self._warn(self._sampler.problem)
         self._describe_functions(capture)
         for name, hook in self._hooks.items():
             capture[name] = hook.results()
