@@ -9,8 +9,6 @@ numbers in all.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 from . import nesting
 from .eager_ops import EagerNames
 from .host_ops import classify, spans_where
@@ -20,7 +18,7 @@ MAX_SAMPLES = 1_000_000
 
 
 class StepWindows:
-    """The steps of a summary as sorted (start ps, end ps) windows; ``index_at`` finds a step by time."""
+    """The steps of a summary as sorted (start ps, end ps) windows; ``indices`` finds the steps of times."""
 
     def __init__(self, rows: list):
         spans = sorted((round(r["start_us"] * 1e6), round((r["start_us"] + r["wall_us"]) * 1e6), n)
@@ -29,12 +27,8 @@ class StepWindows:
         self.ends = [e for _, e, _ in spans]
         self.index = [n for _, _, n in spans]
 
-    def index_at(self, ps: int) -> int:
-        j = bisect_right(self.starts, ps) - 1
-        return self.index[j] if j >= 0 and ps < self.ends[j] else -1
-
     def indices(self, sorted_starts) -> list:
-        """``index_at`` of each of ``sorted_starts`` (ascending), by one walk over the windows."""
+        """The step each of ``sorted_starts`` (ascending) falls in, -1 for none, by one walk over the windows."""
         out, j, n = [], -1, len(self.starts)
         starts, ends, index = self.starts, self.ends, self.index
         for ps in sorted_starts:
