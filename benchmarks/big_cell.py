@@ -40,11 +40,8 @@ import tensorflow as tf
 workloads.record(tf, lambda tf: workloads.keras_fit(tf, epochs={epochs}), sys.argv[1])
 """
 
-# One measurement in a fresh process; prints one JSON line.
-KERNEL_SNIPPET = r"""
-import gc, json, os, sys, tempfile, time
-from tftrace import analysis, store, display, payload  # imported before the baseline, as in a kernel
-
+# Memory of the measuring process, defined in every measured process (``run_json``).
+MEMORY_PRELUDE = r"""
 def rss(field):
     with open("/proc/self/status") as f:
         for line in f:
@@ -54,6 +51,12 @@ def rss(field):
 def reset_peak():
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
+"""
+
+# One measurement in a fresh process; prints one JSON line.
+KERNEL_SNIPPET = r"""
+import gc, json, os, sys, tempfile, time
+from tftrace import analysis, store, display, payload  # imported before the baseline, as in a kernel
 
 path, home = sys.argv[1], sys.argv[2]
 gc.collect()
@@ -87,16 +90,9 @@ XPROF_SNIPPET = r"""
 import gc, json, sys, time
 from xprof.convert import raw_to_tool_data as r
 
-def rss(field):
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-
 gc.collect()
 base = rss("VmRSS")
-with open("/proc/self/clear_refs", "w") as f:
-    f.write("5")
+reset_peak()
 t0 = time.perf_counter()
 data, _ = r.xspace_to_tool_data([sys.argv[1]], "trace_viewer", {})
 t1 = time.perf_counter()
@@ -121,8 +117,8 @@ def record(out: Path, epochs: int) -> Path:
 def run_json(code: str, *args: str, tree: Path = REPO) -> dict:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(tree))
     # run outside the checkout: ``-c`` puts the working directory first on sys.path
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True,
-                         cwd=tempfile.gettempdir())
+    out = subprocess.run([sys.executable, "-c", MEMORY_PRELUDE + code, *args], capture_output=True, text=True,
+                         env=env, check=True, cwd=tempfile.gettempdir())
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
