@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS runs (
     duration_us REAL, events INTEGER, ops INTEGER, kernels INTEGER, error TEXT
 )
 """
+_LOCK_WAIT_S = 30  # how long a writer waits for another one
 _ATTEMPTS = 20  # fresh ids drawn before giving up (each collision needs 6 equal random hex digits)
 
 
@@ -57,15 +58,37 @@ class Store:
         self.index = os.path.join(self.home, "index.sqlite")
 
     def _writer(self) -> sqlite3.Connection:
-        """The index opened for writing, the store created if need be; StoreError if it cannot be."""
+        """The index opened for writing, the store created if need be; StoreError if it cannot be.
+
+        Processes creating one store at once race for the switch to WAL, which SQLite answers
+        "database is locked" without waiting: that is retried until ``_LOCK_WAIT_S``."""
+        import time
+
         try:
             os.makedirs(self.runs_dir, exist_ok=True)
-            db = sqlite3.connect(self.index, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+        deadline = time.monotonic() + _LOCK_WAIT_S
+        while True:
+            try:
+                return self._open_for_writing()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise self._unwritable(exc) from None
+                time.sleep(0.05)
+            except sqlite3.Error as exc:
+                raise self._unwritable(exc) from None
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.index, timeout=_LOCK_WAIT_S)
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
             return db
-        except (OSError, sqlite3.Error) as exc:
-            raise self._unwritable(exc) from None
+        except BaseException:
+            db.close()
+            raise
 
     def _unwritable(self, exc: Exception) -> StoreError:
         from .outputs import reason
@@ -83,7 +106,7 @@ class Store:
         uri = f"file:{quote(self.index)}?mode=ro"
         for suffix in ("", "&immutable=1"):
             try:
-                db = sqlite3.connect(uri + suffix, uri=True, timeout=30)
+                db = sqlite3.connect(uri + suffix, uri=True, timeout=_LOCK_WAIT_S)
                 found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").fetchone()
             except sqlite3.Error as exc:
                 problem = exc
