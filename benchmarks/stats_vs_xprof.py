@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-GPU_FIXTURE = REPO.parent / "shared" / "fixtures" / "gpu_bert_8gpu.xplane.pb"
+GPU_FIXTURE = REPO / "tests" / "fixtures" / "gpu_bert_8gpu.xplane.pb"
 TFTRACE = str(Path(sys.executable).with_name("tftrace"))  # the command users run (pip's console script)
 
 XPROF_SNIPPET = """

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO.parent / "shared" / "fixtures"
+FIXTURES = REPO / "tests" / "fixtures"
 GPU_FIXTURE = FIXTURES / "gpu_bert_8gpu.xplane.pb"
 CPU_WORKLOADS = ("keras_fit", "gradient_tape", "tf_data", "lstm", "eager")
 
 
 @pytest.fixture(scope="session")
 def gpu_fixture() -> Path:
-    assert GPU_FIXTURE.is_file(), f"missing {GPU_FIXTURE}: ../shared/fixtures must sit beside the repo"
+    assert GPU_FIXTURE.is_file(), f"missing {GPU_FIXTURE}: the recorded GPU profile ships with the repo (tests/fixtures)"
     return GPU_FIXTURE
 
 

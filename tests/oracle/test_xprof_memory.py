@@ -8,7 +8,7 @@ from xprofkit import xprof_tool
 from tftrace import load
 from tftrace.stats import stats_dict
 
-# XProf 2.24's peakStats.peakBytesInUse on the fixture (also in ../shared/fixtures/README.md)
+# XProf 2.24's peakStats.peakBytesInUse on the fixture (also in tests/fixtures/README.md)
 KNOWN_PEAKS = {"GPU_4_bfc": 6_208_853_760, "GPU_6_bfc": 6_210_111_488, "GPU_1_bfc": 4_013_344_768,
                "gpu_host_bfc": 605_952}
 
