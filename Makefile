@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEPS := $(VENV)/.deps
 BUNDLE := tftrace/static/tftrace.js
 LABEXT := tftrace/labextension/package.json
-FRONTEND_SRC := $(shell find labextension/src -name '*.ts') labextension/build.mjs labextension/tsconfig.json
+FRONTEND_SRC := $(shell find labextension/src -name '*.ts') $(shell find labextension/style -type f) labextension/build.mjs labextension/tsconfig.json
 
 .PHONY: demo test install frontend system-deps bench clean
 
@@ -29,6 +29,9 @@ $(BUNDLE) $(LABEXT) &: $(FRONTEND_SRC) labextension/node_modules/.package-lock.j
 frontend: $(BUNDLE) $(LABEXT)
 
 $(STAMP): pyproject.toml $(DEPS) $(BUNDLE) $(LABEXT) jupyter-config/jupyter_server_config.d/tftrace.json
+	# the symlink goes first: pip would write (and on reinstall delete) the wheel's shared data
+	# through it, in tftrace/labextension: a second install.json there breaks the wheel build
+	rm -rf $(VENV)/share/jupyter/labextensions/tftrace-labextension
 	SKIP_JUPYTER_BUILDER=1 $(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	mkdir -p $(VENV)/share/jupyter/labextensions
 	rm -rf $(VENV)/share/jupyter/labextensions/tftrace-labextension
@@ -50,7 +53,11 @@ demo: $(STAMP)
 	$(PY) -m tftrace run -o demo.tftrace tftrace/demos/mlp_digits.py 2
 	$(PY) -m tftrace stats demo.tftrace --top 15
 
-test: $(STAMP) system-deps
+# Third-party web apps the browser tests open exports in (speedscope), pinned by their lock file.
+tests/browser/apps/node_modules/.package-lock.json: tests/browser/apps/package.json tests/browser/apps/package-lock.json
+	cd tests/browser/apps && npm ci --no-audit --no-fund
+
+test: $(STAMP) system-deps tests/browser/apps/node_modules/.package-lock.json
 	$(PY) -m pytest -q tests
 
 bench: $(STAMP) system-deps

@@ -3,8 +3,8 @@
 Every error message is one line a user can act on; the CLI prints it and exits with
 ``exit_code`` (a traceback only with ``tftrace --debug``), the magic raises it as a
 ``UsageError``, the server answers it with a 4xx JSON error. Exit codes: 1 other, 2
-source, 3 empty profile, 4 capture, 5 store, 6 output path; the CLI adds 130 for Ctrl-C
-(see DESIGN.md, CLI contract).
+source, 3 empty profile, 4 capture (TensorFlow missing included), 5 store, 6 output
+path; the CLI adds 130 for Ctrl-C (see DESIGN.md, CLI contract).
 """
 
 
@@ -34,6 +34,13 @@ class CaptureError(TftraceError):
 
 class NestedTraceError(CaptureError):
     """A trace was started while another tftrace trace is running."""
+
+
+class TensorFlowMissingError(CaptureError):
+    """A trace needs TensorFlow and this Python has none (or cannot import it).
+
+    TensorFlow is not a dependency of tftrace: it traces whichever distribution the
+    environment has (tensorflow, tensorflow-cpu, tf-nightly, a vendor build)."""
 
 
 class StoreError(TftraceError):

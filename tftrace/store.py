@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import sys
 import secrets
 import sqlite3
 from collections import namedtuple
@@ -36,14 +37,24 @@ _ATTEMPTS = 20  # fresh ids drawn before giving up (each collision needs 6 equal
 
 
 def default_home() -> str:
+    """``$TFTRACE_HOME``, else ``tftrace`` in Jupyter's data directory, found the way jupyter_core
+    finds it but without importing it: a command-line-only install and a Jupyter one share runs."""
     home = os.environ.get("TFTRACE_HOME")
     if home:
         return home
-    try:
-        from jupyter_core.paths import jupyter_data_dir
-        return os.path.join(jupyter_data_dir(), "tftrace")
-    except ImportError:
-        return os.path.join(os.path.expanduser("~"), ".local", "share", "tftrace")
+    return os.path.join(_jupyter_data_dir(), "tftrace")
+
+
+def _jupyter_data_dir() -> str:
+    if os.environ.get("JUPYTER_DATA_DIR"):
+        return os.environ["JUPYTER_DATA_DIR"]
+    if sys.platform == "darwin":
+        return os.path.join(os.path.expanduser("~"), "Library", "Jupyter")
+    if os.name == "nt":
+        appdata = os.environ.get("APPDATA")
+        return os.path.join(appdata, "jupyter") if appdata else os.path.join(os.path.expanduser("~"), ".jupyter", "data")
+    xdg = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(xdg, "jupyter")
 
 
 def new_run_id(now: _dt.datetime | None = None) -> str:
@@ -155,6 +166,60 @@ class Store:
             os.unlink(path)
             raise self._unwritable(exc) from None
 
+    def delete(self, run_id: str) -> bool:
+        """Forget the run RUN_ID (its exact id, never a name or prefix) and remove its file;
+        False if the store has no such run. StoreError if the store cannot be written.
+
+        One transaction: the file is first renamed aside, then the row deleted and committed,
+        then the renamed file removed; a failure before the commit renames the file back, so
+        the index never names a missing file and no indexed run loses its file."""
+        if not self._reader_has(run_id):
+            return False
+        db = self._writer()
+        try:
+            with db:
+                row = db.execute("SELECT path FROM runs WHERE id = ?", (run_id,)).fetchone()
+                if row is None:
+                    return False
+                path = self.file_of(row[0] or "")
+                aside = self._set_aside(path)
+                try:
+                    db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+                except BaseException:
+                    self._put_back(aside, path)
+                    raise
+        except sqlite3.Error as exc:
+            raise self._unwritable(exc) from None
+        finally:
+            db.close()
+        _remove_quietly(aside)
+        return True
+
+    def _reader_has(self, run_id: str) -> bool:
+        """Whether the index holds RUN_ID, asked read-only: deleting an unknown run creates nothing."""
+        db = self._reader()
+        if db is None:
+            return False
+        try:
+            return db.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is not None
+        finally:
+            db.close()
+
+    def _set_aside(self, path: str) -> str | None:
+        """Rename PATH to a name no reader looks at; None if it is already gone."""
+        aside = f"{path}.deleting-{secrets.token_hex(4)}"
+        try:
+            os.rename(path, aside)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+        return aside
+
+    def _put_back(self, aside: str | None, path: str) -> None:
+        if aside is not None:
+            os.rename(aside, path)
+
     def list(self) -> list[dict]:
         """Every run, newest first; ``path`` relative to the store's home."""
         db = self._reader()
@@ -238,3 +303,13 @@ def format_runs(runs: list[dict]) -> str:
         rows.append(f"{r['id']:<22} {(r['name'] or '')[:16]:<16} {r['created'] or '':<19} "
                     f"{(r['duration_us'] or 0) / 1e3:10.1f} {r['events'] or 0:9d}")
     return "\n".join(rows)
+
+
+def _remove_quietly(path: str | None) -> None:
+    """Remove a run file set aside for deletion; one that cannot be removed only costs disk."""
+    if path is None:
+        return
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

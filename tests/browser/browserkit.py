@@ -8,10 +8,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
+
+from serverkit import wait_until_answering
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TOKEN = "tftrace-test-token"
@@ -75,15 +76,7 @@ class Lab:
              "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--ServerApp.allow_root=True",
              *extra],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                self.api("status")
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("JupyterLab did not start")
+        wait_until_answering(lambda: self.api("status"), self.stop, "JupyterLab")
 
     def api(self, path: str, method: str = "GET", prefix: str = "api", token: bool = True, timeout: float = 10):
         sep = "&" if "?" in path else "?"

@@ -126,3 +126,17 @@ def test_cli_stats_by_name_notes_shared_names_on_stderr(store):
 def _shortest_unique_prefix(run_id: str, ids: list[str]) -> str:
     others = [i for i in ids if i != run_id]
     return next(run_id[:n] for n in range(1, len(run_id) + 1) if not any(i.startswith(run_id[:n]) for i in others))
+
+
+@pytest.mark.parametrize("env", [{}, {"JUPYTER_DATA_DIR": "/tmp/jd"}, {"XDG_DATA_HOME": "/tmp/xdg"}])
+def test_the_default_store_is_in_jupyters_data_dir_with_or_without_jupyter_core(monkeypatch, env):
+    """Found without importing jupyter_core, the same directory jupyter_core gives."""
+    from jupyter_core.paths import jupyter_data_dir
+
+    from tftrace.store import default_home
+
+    for name in ("TFTRACE_HOME", "JUPYTER_DATA_DIR", "XDG_DATA_HOME", "JUPYTER_PLATFORM_DIRS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert default_home() == os.path.join(jupyter_data_dir(), "tftrace")

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 import tempfile
 
-from ..errors import CaptureError
+from ..errors import CaptureError, TensorFlowMissingError
 from ..sources import read_xplanes, xplane_files
 
 _ALREADY_RUNNING = ("Another profiler", "already", "profiler session is active")
+
+
+def _missing_tensorflow(why: str) -> TensorFlowMissingError:
+    return TensorFlowMissingError(
+        f"tracing needs TensorFlow, which this Python ({sys.executable}) {why}: install TensorFlow into it "
+        "(pip install tensorflow; tensorflow-cpu, tf-nightly or a vendor build do too)")
+
+
+def require_tensorflow() -> None:
+    """TensorFlowMissingError unless this Python can find TensorFlow; does not import it (seconds,
+    and its log lines: ``tftrace run`` filters those only once the trace starts)."""
+    if importlib.util.find_spec("tensorflow") is None:
+        raise _missing_tensorflow("does not have")
+
+
+def import_tensorflow():
+    """The tensorflow module; TensorFlowMissingError (one line) when this Python has none, or one
+    that fails to import (a missing CUDA library, a numpy it was not built for, ...)."""
+    try:
+        import tensorflow
+    except ImportError as exc:
+        raise _missing_tensorflow("does not have" if exc.name == "tensorflow" else f"cannot import ({exc})") from None
+    return tensorflow
 
 
 class TfProfiler:
