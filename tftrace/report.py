@@ -1,6 +1,10 @@
 """Self-contained HTML reports: one file, the views bundle and the payload inlined
 (a profile's views, or a comparison of two runs).
 
+The page follows the system's colour scheme (light or dark): its ``<html>`` is marked
+``tftrace-report`` and says ``color-scheme: light dark``; the bundle's stylesheet (the
+views' CSS from ``labextension/style``) picks every colour from that.
+
 Nothing is fetched when the report opens: a Content-Security-Policy forbids every
 network request, the payload sits in a JSON script element with ``<``, ``>`` and
 ``&`` escaped, and every name reaches the page through textContent.
@@ -27,17 +31,24 @@ def json_for_script(data: dict) -> str:
     return text
 
 
-def page_html(title: str, mime_type: str, data: dict) -> str:
-    """One offline page: ``data`` in a ``mime_type`` JSON script element that the bundle renders."""
+def page_html(title: str, mime_type: str, data: dict, root_html: str = "Loading tftrace views…",
+              scripts: str | None = None) -> str:
+    """One offline page: ``data`` in a ``mime_type`` JSON script element that the bundle renders.
+
+    ``root_html`` is what the page shows until the views replace it; ``scripts`` replaces the
+    data and bundle elements (the notebook fallback carries them compressed: ``display.py``)."""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<!DOCTYPE html>\n<html lang=\"en\" class=\"tftrace-report\"><head><meta charset=\"utf-8\">"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_CSP}\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        # light or dark as the system prefers, before the bundle's stylesheet arrives (style/variables.css)
+        "<meta name=\"color-scheme\" content=\"light dark\">"
         f"<title>{html.escape(title)}</title>"
-        "<style>body{margin:12px;background:#fff}</style></head><body>"
-        "<div id=\"tftrace-root\">Loading tftrace views…</div>"
-        f"<script type=\"{mime_type}\" data-target=\"tftrace-root\">{json_for_script(data)}</script>"
-        f"<script>{bundle_js()}</script>"
+        "<style>body{margin:12px}</style></head><body>"
+        f"<div id=\"tftrace-root\">{root_html}</div>"
+        + (scripts if scripts is not None else
+           f"<script type=\"{mime_type}\" data-target=\"tftrace-root\">{json_for_script(data)}</script>"
+           f"<script>{bundle_js()}</script>") +
         "</body></html>\n"
     )
 

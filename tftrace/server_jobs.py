@@ -1,10 +1,10 @@
-"""The server's slow work, off the Jupyter event loop: run payloads and comparisons.
+"""The server's slow work, off the Jupyter event loop: run payloads, comparisons and reports.
 
 Reading a run file and building its payload (or a comparison) is mostly Python holding
 the GIL, for seconds on a large run, so threads would still stall the event loop; it
 runs in a small pool of worker processes (``spawn``: the server has threads, so no
 ``fork``; niced, so the server's own process goes first when CPUs are short) that take
-run file paths and hand back JSON bytes, or the message of the
+run file paths and hand back JSON (or report HTML) bytes, or the message of the
 ``TftraceError`` that stopped them. Results are kept in a small LRU cache keyed by what
 was asked and each run file's (path, mtime, size), so a rewritten file is rebuilt;
 identical requests in flight share one build.
@@ -61,6 +61,17 @@ def compare_json(path_a: str, path_b: str, a: str, b: str) -> tuple[bool, bytes 
         return False, str(exc)
 
 
+def report_html(path: str) -> tuple[bool, bytes | str]:
+    """In a worker: (True, the run's self-contained HTML report, as ``tftrace report`` writes it) or (False, why not)."""
+    from .report import report_html as page
+    from .runfile import load
+
+    try:
+        return True, page(load(path, with_xspaces=True)).encode("utf-8")
+    except TftraceError as exc:
+        return False, str(exc)
+
+
 def _version(path: str) -> tuple:
     try:
         st = os.stat(path)
@@ -70,7 +81,7 @@ def _version(path: str) -> tuple:
 
 
 class Jobs:
-    """Runs ``payload_json`` / ``compare_json`` in worker processes, results cached."""
+    """Runs ``payload_json`` / ``compare_json`` / ``report_html`` in worker processes, results cached."""
 
     def __init__(self, workers: int = WORKERS, cache_size: int = CACHE_SIZE):
         self.workers = workers
@@ -80,6 +91,9 @@ class Jobs:
 
     async def payload(self, path: str) -> bytes:
         return await self._cached(("payload", _version(path)), payload_json, path)
+
+    async def report(self, path: str) -> bytes:
+        return await self._cached(("report", _version(path)), report_html, path)
 
     async def compare(self, path_a: str, path_b: str, a: str, b: str) -> bytes:
         return await self._cached(("compare", _version(path_a), _version(path_b), a, b),

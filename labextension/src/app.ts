@@ -8,7 +8,7 @@
 import { SelectionBus } from "./bus";
 import { el } from "./dom";
 import { Locations, RevealHook } from "./location";
-import { Data, Payload, decode } from "./payload";
+import { Data, Payload, decode, unpack } from "./payload";
 import { injectStyles } from "./styles";
 import { renderFlame } from "./views/flame";
 import { renderGraph } from "./views/graph";
@@ -39,7 +39,7 @@ export interface RenderOptions {
 
 export async function render(root: HTMLElement, payload: Payload | string, options: RenderOptions = {}): Promise<Data> {
   injectStyles(root.ownerDocument);
-  const parsed: Payload = typeof payload === "string" ? JSON.parse(payload) : payload;
+  const parsed: Payload = await unpack(typeof payload === "string" ? JSON.parse(payload) : payload);
   const data = await decode(parsed);
   const bus = new SelectionBus();
   const links = new Locations(options.onReveal || null);

@@ -30,10 +30,6 @@ interface PanelLike extends Widget {
   content: NotebookLike;
 }
 
-export const REVEAL_CSS = `
-.jp-Cell.tft-revealed { box-shadow: 0 0 0 2px #e8175d; transition: box-shadow 0.6s ease-out; }
-`;
-
 function isNotebookPanel(w: Widget | null | undefined): w is PanelLike {
   const content = w ? (w as unknown as { content?: NotebookLike }).content : undefined;
   return !!(content && Array.isArray(content.widgets) && typeof content.activeCellIndex === "number");

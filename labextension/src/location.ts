@@ -69,8 +69,3 @@ export class Locations {
   }
 }
 
-export const LOCATION_CSS = `
-.tft-app .tft-loc-link { font: inherit; color: var(--jp-content-link-color, #1a5fb4); background: none; border: none;
-  padding: 0; margin: 0; cursor: pointer; text-decoration: underline dotted; text-underline-offset: 2px; }
-.tft-app .tft-loc-link:hover { text-decoration: underline; }
-`;

@@ -140,6 +140,68 @@ export interface RawAllocator {
   at_peak_omitted?: number;
 }
 
+// A GPU kernel and launch shape over every device (XProf's kernel_stats row); names are string ids.
+export interface KernelGroup {
+  name: number; // the full demangled name
+  short_name: number;
+  family: number; // cuBLAS | cuDNN | CUTLASS | NCCL | cub | cuFFT | Eigen | TensorFlow | XLA | other
+  grid: string;
+  block: string;
+  registers: number;
+  shared_mem_bytes: number;
+  occupancy_pct: number;
+  count: number;
+  total_us: number;
+  avg_us: number;
+  min_us: number;
+  max_us: number;
+  ops: [number, number, number, number][]; // [op id, launches, us, share %], most time first
+  ops_total: number; // ops in all (ops lists at most 200)
+  op_groups: [number, number, number, number, number][]; // [pattern id, ops, launches, us, share %]
+  devices: [number, number, number][]; // [device id, launches, us]
+}
+
+// How busy one GPU was (kernels and copies; overlapping work counts once). Times in us; *_start_us /
+// *_end_us on the XSpace clock (subtract timeline.origin_us for the timeline's).
+export interface GpuStream {
+  name: string;
+  kind: string; // compute | memcpy | mixed
+  kernels: number;
+  copies: number;
+  busy_us: number;
+  kernel_us: number;
+  memcpy_us: number;
+  busy_pct: number | null;
+}
+
+export interface GpuGap {
+  start_us: number;
+  end_us: number;
+  duration_us: number;
+  host_busy_pct: number;
+  host: { name: string; thread: string; overlap_us: number }[];
+}
+
+export interface GpuUtilisation {
+  device: string;
+  host: string;
+  busy_us: number;
+  kernel_us: number;
+  memcpy_us: number;
+  span_us: number;
+  busy_pct: number | null;
+  active_start_us: number;
+  active_end_us: number;
+  active_busy_pct: number | null;
+  kernel_start_us: number | null;
+  kernel_end_us: number | null;
+  steps: { busy_us: number; wall_us: number; busy_pct: number | null } | null;
+  streams: GpuStream[];
+  gap_threshold_us: number;
+  gaps_total?: number; // idle gaps of at least the threshold (`gaps` lists the 5 longest)
+  gaps: GpuGap[]; // in time order
+}
+
 export interface Payload {
   schema: string;
   meta: { name: string; source: string; created: string; duration_us: number; event_count: number; hosts: string[]; error: string };
@@ -161,6 +223,10 @@ export interface Payload {
   findings?: Finding[];
   steps?: RawSteps;
   memory?: { allocators: RawAllocator[]; note: string };
+  kernels_by_name?: KernelGroup[];
+  gpu_utilisation?: GpuUtilisation[];
+  workers?: Workers; // a multi-worker capture (views/workers.ts)
+  totals?: { ops: number; kernels: number };
 }
 
 export interface FlameNode {
@@ -263,6 +329,19 @@ async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> {
   return await new Response(stream).arrayBuffer();
 }
 
+// A notebook output stores its payload packed (tftrace/display.py): {schema: "tftrace.packed/1",
+// encoding: "gzip+base64", data: the tftrace.payload/1 JSON, gzipped}. Anything else passes as is.
+export const PACKED_SCHEMA = "tftrace.packed/1";
+
+export async function unpack(raw: Payload): Promise<Payload> {
+  const packed = raw as unknown as { schema?: string; encoding?: string; data?: unknown };
+  if (!packed || packed.schema !== PACKED_SCHEMA) return raw;
+  if (packed.encoding !== "gzip+base64" || typeof packed.data !== "string") {
+    throw new Error(`unsupported packed tftrace payload (encoding ${String(packed.encoding)})`);
+  }
+  return JSON.parse(new TextDecoder().decode(await gunzip(base64ToBytes(packed.data)))) as Payload;
+}
+
 async function column(text: string | undefined, gzip: boolean): Promise<ArrayBuffer> {
   if (!text) return new ArrayBuffer(0);
   const bytes = base64ToBytes(text);
@@ -330,4 +409,16 @@ export function row(table: Table, strings: string[], i: number): Record<string, 
     out[name] = table.text.includes(name) ? strings[values[i]] : values[i];
   }
   return out;
+}
+
+// Profile.workers (capture/remote.py, analysis/workers.py).
+export interface WorkerRequest { address: string; host: string; status: string; reason: string }
+export interface WorkerRow {
+  host: string; steps: number; step_median_us: number; collective_us: number; waiting_us: number;
+  transfer_us: number; instances: number; last_to_start: number;
+}
+export interface Workers {
+  requested?: WorkerRequest[];
+  rows?: WorkerRow[];
+  clock?: { reference: string; method: string; offsets_us: Record<string, number>; spread_us: Record<string, number | null> };
 }

@@ -9,28 +9,6 @@ import type { Locations } from "../location";
 import type { Data, Finding } from "../payload";
 import { median, sourceLabel } from "./steps/model";
 
-export const FINDINGS_CSS = `
-.tft-findings { margin: 0 0 10px; max-width: 1000px; }
-.tft-findings > h3 { margin: 2px 0 6px; }
-.tft-finding { border: 1px solid var(--tft-border); border-left: 4px solid #6b7785; border-radius: 4px;
-  padding: 6px 10px 7px; margin: 0 0 6px; background: #fff; }
-.tft-finding[data-severity="high"] { border-left-color: #c0392b; }
-.tft-finding[data-severity="medium"] { border-left-color: #d9822b; }
-.tft-finding-head { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }
-.tft-sev { font-size: 10px; font-weight: 700; letter-spacing: 0.04em; text-transform: uppercase; border-radius: 3px;
-  padding: 1px 5px; color: #fff; background: #6b7785; position: relative; top: -1px; }
-.tft-sev-high { background: #c0392b; } .tft-sev-medium { background: #c76a12; }
-.tft-finding-title { font-weight: 600; overflow-wrap: anywhere; }
-.tft-finding-loc { margin-left: auto; font-size: 12px; color: var(--tft-muted); white-space: nowrap; }
-.tft-finding-loc .tft-loc { color: #1d2433; }
-.tft-finding-ev, .tft-finding-fix, .tft-finding-steps { margin: 3px 0 0; font-size: 12.5px; overflow-wrap: anywhere; }
-.tft-finding-fix b { color: #1d6b3a; font-weight: 600; }
-.tft-finding-steps { color: var(--tft-muted); font-size: 12px; }
-.tft-finding-steps button { font: inherit; color: var(--jp-content-link-color, #1a5fb4); background: none; border: none;
-  padding: 0 1px; cursor: pointer; text-decoration: underline dotted; text-underline-offset: 2px; }
-.tft-findings-none { color: #1d6b3a; margin: 2px 0 10px; }
-`;
-
 const MAX_STEP_LINKS = 12;
 
 // "steps 1, 23, 40 (+5 more)": each a button that selects the step and opens the steps view.

@@ -1,2 +1,2 @@
 // The memory view; its parts live in ./memory/ (index.ts wires them).
-export { MEMORY_CSS, renderMemory } from "./memory/index";
+export { renderMemory } from "./memory/index";

@@ -6,19 +6,11 @@
 import type { SelectionBus } from "../bus";
 import { el, fmtBytes, fmtUs, markReady } from "../dom";
 import type { Locations } from "../location";
-import { Data, row } from "../payload";
+import { Data, GpuUtilisation, row } from "../payload";
 import { findingsBlock } from "./findings";
+import { workersBlock } from "./workers";
 import { median, sourceLabel } from "./steps/model";
 import { retraceCount } from "./tables/functions";
-
-export const SUMMARY_CSS = `
-.tft-sm h3 { margin: 10px 0 4px; font-size: 14px; }
-.tft-sm .tft-kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; font-size: 12px; }
-.tft-sm .tft-warn { background: var(--tft-warn-bg); border-left: 3px solid #d9822b; padding: 4px 8px; margin: 3px 0; }
-.tft-sm .tft-error { background: #fde8e8; border-left: 3px solid #c0392b; padding: 4px 8px; margin: 3px 0; }
-.tft-sm ul { margin: 2px 0; padding-left: 18px; font-size: 12px; }
-.tft-sm img { max-width: 100%; }
-`;
 
 function kv(pairs: [string, string][]): HTMLElement {
   const box = el("div", { class: "tft-kv" });
@@ -39,6 +31,76 @@ function answers(data: Data): [string, string][] {
     out.push(["memory peak", `${fmtBytes(top.peak_bytes)} (${top.name}${top.host ? ` on ${top.host}` : ""})`]);
   }
   return out;
+}
+
+const pctText = (v: number | null | undefined) => (v === null || v === undefined ? "-" : v < 0.01 && v > 0 ? "<0.01%" : `${v.toFixed(2)}%`);
+const share = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole : null);
+
+// A bar of `whole` us: kernels from the left, then the rest of the busy time (copies not under a kernel).
+function busyBar(g: GpuUtilisation, whole: number, busy: number): HTMLElement {
+  const bar = el("span", { class: "tft-gpu-bar", title: `busy ${fmtUs(busy)} of ${fmtUs(whole)} (kernels, then copies)` });
+  if (whole > 0) {
+    const k = Math.min(100, (100 * g.kernel_us) / whole);
+    const m = Math.min(100 - k, (100 * Math.max(busy - g.kernel_us, 0)) / whole);
+    const kernels = el("span", { class: "tft-gpu-k" });
+    kernels.style.width = `${k}%`;
+    const copies = el("span", { class: "tft-gpu-m" });
+    copies.style.left = `${k}%`;
+    copies.style.width = `${m}%`;
+    bar.append(kernels, copies);
+  }
+  return bar;
+}
+
+const cell = (children: (Node | string)[]) => el("td", {}, children);
+
+// Per GPU: busy over the span, over its active window and over the steps, what ran, the idle gaps (times
+// from the timeline's 0, `originUs` on the XSpace clock).
+function gpuBlock(rows: GpuUtilisation[], originUs: number): HTMLElement {
+  const box = el("div", { "data-gpu-utilisation": "" });
+  const head = ["device", "busy", "of the profiled span", "of its active window", "of the steps", "kernels", "copies", "streams", "idle gaps"];
+  const table = el("table", { class: "tft-gpu" }, [el("tr", {}, head.map((h) => el("th", {}, [h])))]);
+  for (const g of rows) {
+    const longest = g.gaps.reduce((a, x) => Math.max(a, x.duration_us), 0);
+    table.append(el("tr", { "data-device": g.device }, [
+      cell([g.device]),
+      cell([fmtUs(g.busy_us)]),
+      cell([busyBar(g, g.span_us, g.busy_us), pctText(share(g.busy_us, g.span_us))]),
+      cell([busyBar(g, g.active_end_us - g.active_start_us, g.busy_us), pctText(share(g.busy_us, g.active_end_us - g.active_start_us))]),
+      cell([g.steps ? pctText(g.steps.busy_pct) : "-"]),
+      cell([fmtUs(g.kernel_us)]),
+      cell([fmtUs(g.memcpy_us)]),
+      cell([String(g.streams.length)]),
+      cell([g.gaps.length ? `${(g.gaps_total ?? g.gaps.length).toLocaleString()} (longest ${fmtUs(longest)})` : "-"]),
+    ]));
+  }
+  box.append(table);
+  const streams = el("details", {}, [el("summary", { class: "tft-muted" }, ["streams"])]);
+  for (const g of rows) {
+    streams.append(el("div", {}, [g.device]), el("ul", {}, g.streams.map((st) => {
+      const work = [st.kernels ? `${st.kernels.toLocaleString()} kernels` : "", st.copies ? `${st.copies.toLocaleString()} copies` : ""];
+      return el("li", { "data-stream": st.name }, [`${st.name}: busy ${fmtUs(st.busy_us)} (${pctText(share(st.busy_us, g.span_us))} of the span), ` +
+        `${st.kind}, ${work.filter(Boolean).join(", ")}`]);
+    })));
+  }
+  box.append(streams);
+  const notes: HTMLElement[] = [];
+  for (const g of rows) {
+    const gaps = g.gaps.slice().sort((a, b) => b.duration_us - a.duration_us).slice(0, 3);
+    for (const gap of gaps) {
+      const host = gap.host.length
+        ? `the host's traced work covered ${pctText(gap.host_busy_pct)} of it: ` +
+          gap.host.map((h) => `${h.name} (${h.thread}, ${fmtUs(h.overlap_us)})`).join(", ")
+        : "nothing traced on the host meanwhile";
+      notes.push(el("li", {}, [`${g.device} idle ${fmtUs(gap.duration_us)} from ${fmtUs(gap.start_us - originUs)}: ${host}`]));
+    }
+  }
+  if (notes.length) {
+    box.append(el("div", { class: "tft-muted" }, [`longest idle gaps (at least ${fmtUs(rows[0].gap_threshold_us)} between two ` +
+      "bursts of work; times as on the timeline):"]));
+    box.append(el("ul", {}, notes));
+  }
+  return box;
 }
 
 export function renderSummary(root: HTMLElement, data: Data, bus: SelectionBus, links: Locations): void {
@@ -64,8 +126,14 @@ export function renderSummary(root: HTMLElement, data: Data, bus: SelectionBus, 
   }
   box.append(el("h3", {}, ["Devices"]));
   box.append(el("ul", {}, p.devices.map((d) => el("li", {}, [`${d.name} (${d.kind}) on ${d.host}: ${d.events.toLocaleString()} events`]))));
+  const workers = workersBlock(p.workers);
+  if (workers) box.append(workers);
+  const gpus = p.gpu_utilisation || [];
+  if (gpus.length) {
+    box.append(el("h3", {}, ["GPU busy (kernels and copies; overlapping work counted once)"]), gpuBlock(gpus, Number(p.timeline.origin_us) || 0));
+  }
   if (p.charts.top_ops && p.charts.top_ops.startsWith("data:image/png;base64,")) {
-    box.append(el("h3", {}, ["Top ops by self time"]), el("img", { src: p.charts.top_ops, alt: "top ops chart" }));
+    box.append(el("h3", {}, ["Top ops by self time"]), el("img", { class: "tft-chart", src: p.charts.top_ops, alt: "top ops chart" }));
   } else if (p.ops.count) {
     box.append(el("h3", {}, ["Top ops by self time"]));
     const items = [];

@@ -4,10 +4,11 @@
 // set aside drawn apart: warm-up as hollow rings, outliers (when the JSON lists them) as
 // crosses, each kind labelled. A set-aside step far outside the compared ones would squash
 // them: it goes in a margin past the axis' end, after a break mark, with its time written.
-// Colours come from the view's CSS variables (marks.ts). The canvas carries data-a-points,
+// Colours come from the view's CSS variables (marks.ts), repainted when the theme changes. The canvas carries data-a-points,
 // data-b-points, data-warmup, data-outliers and data-offscale for tests.
 
 import { chartCanvas, el } from "../../dom";
+import { onThemeChange } from "../../theme";
 import { niceStep, trimZeros } from "../axes";
 import { fmtMs } from "./format";
 import { FONT, Mark, Palette, breakMark, dot, haloText, letter, mark, readPalette } from "./marks";
@@ -85,6 +86,7 @@ export class StepStrip {
   constructor(private readonly step: DiffStep, private readonly statistic = "mean") {
     this.canvas = el("canvas", { class: "tft-df-canvas", role: "img", "aria-label": "step times of A and B on one axis" });
     this.el = el("div", { class: "tft-df-chart" }, [this.canvas]);
+    onThemeChange(() => this.el.isConnected && this.draw());
   }
 
   draw(): void {

@@ -6,13 +6,12 @@
 // when the JSON is not a comparison: then its one line says why).
 
 import { el, markReady } from "../../dom";
+import { injectStyles } from "../../styles";
 import { header } from "./header";
 import { parseDiff } from "./model";
 import { stepSection } from "./step";
-import { injectDiffStyles } from "./style";
 import { RowsTable } from "./table";
 
-export { DIFF_CSS } from "./style";
 export { DIFF_SCHEMA } from "./model";
 export type { Diff } from "./model";
 
@@ -23,7 +22,7 @@ function keepDrawn(view: HTMLElement, draw: () => void): void {
 }
 
 export function renderDiff(root: HTMLElement, input: unknown): HTMLElement {
-  injectDiffStyles(root.ownerDocument);
+  injectStyles(root.ownerDocument);
   const view = el("div", { class: "tft-df", "data-tftrace-view": "diff" });
   root.replaceChildren(view);
   try {

@@ -2,6 +2,8 @@
 // view's CSS variables, and the marks (a step's dot, a warm-up's ring, an outlier's
 // cross, a side's letter, a break mark, text with a halo that keeps it readable over dots).
 
+import { cssColor, inkOn, themeOf } from "../../theme";
+
 export const FONT = "11px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
 export interface Palette {
@@ -13,12 +15,12 @@ export interface Palette {
   b: string;
 }
 
+// The view's colours as the browser resolves them (light-dark() and color-mix() included).
 export function readPalette(node: HTMLElement): Palette {
-  const style = getComputedStyle(node);
-  const get = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const t = themeOf(node);
   return {
-    fg: get("--tft-df-fg", "#1f2328"), muted: get("--tft-df-muted", "#59636e"), grid: get("--tft-df-grid", "#e6e9ed"),
-    bg: get("--tft-df-bg", "#fff"), a: get("--tft-df-a", "#4a7fb5"), b: get("--tft-df-b", "#d9822b"),
+    fg: t.fg, muted: t.muted, grid: t.row, bg: t.bg,
+    a: cssColor(node, "--tft-df-a", "#3a6ea5"), b: cssColor(node, "--tft-df-b", "#d9822b"),
   };
 }
 
@@ -62,7 +64,7 @@ export function letter(ctx: CanvasRenderingContext2D, text: string, x: number, y
   ctx.beginPath();
   ctx.roundRect(x, y - 8.5, 17, 17, 3);
   ctx.fill();
-  ctx.fillStyle = "#fff";
+  ctx.fillStyle = inkOn(color);
   ctx.font = `700 ${FONT}`;
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";

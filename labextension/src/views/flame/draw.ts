@@ -2,12 +2,13 @@
 // full width, boxes narrower than half a pixel are skipped with their subtrees), labels
 // fitted with an ellipsis, remainder boxes hatched, search/selection dimming and
 // outlines, the hover outline; and hit testing against the boxes of the last frame.
+// Colours come from the theme at the canvas (src/theme.ts): fills darkened on dark
+// themes, each label black or white by its fill's luminance, dimmed boxes in the theme's
+// greys with its muted text.
 
+import { Theme, inkOn, shade, themeOf } from "../../theme";
 import type { FlatTree } from "./tree";
-import {
-  DIM_FILL, DIM_TEXT, FONT, LABEL_MIN_W, MIN_BOX_W, REMAINDER_FONT, REMAINDER_TEXT, ROW_H, SELECT_STROKE, TEXT,
-  colorOf, hatch, isRemainder, labelOf,
-} from "./style";
+import { FONT, LABEL_MIN_W, MIN_BOX_W, REMAINDER_FONT, ROW_H, colorOf, hatch, isRemainder, labelOf } from "./style";
 
 export interface FrameState {
   zoom: number;
@@ -25,6 +26,9 @@ export class FlamePainter {
   private readonly textWidth: Float32Array;
   private pattern: CanvasPattern | string | null = null;
   private patternDpr = 0;
+  private theme: Theme | null = null;
+  private shaded: string[] = []; // fills on the current theme
+  private inks: string[] = []; // label colour on each fill
   // boxes of the last frame, for hit testing
   private drawnId = new Int32Array(1024);
   private drawnX = new Float64Array(1024);
@@ -74,17 +78,31 @@ export class FlamePainter {
     return lo >= 1 ? name.slice(0, lo) + "\u2026" : null;
   }
 
+  // The theme at the canvas; fills, label colours and the hatch follow it when it changed.
+  private useTheme(canvas: HTMLCanvasElement): Theme {
+    const theme = themeOf(canvas);
+    const last = this.theme;
+    if (!last || last.generation !== theme.generation || last.bg !== theme.bg || last.dim !== theme.dim) {
+      this.shaded = this.fills.map((f) => shade(f, theme));
+      this.inks = this.shaded.map((f) => inkOn(f));
+      this.pattern = null;
+    }
+    this.theme = theme;
+    return theme;
+  }
+
   draw(ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement, s: FrameState): void {
     const t = this.t;
     const W = s.width;
+    const theme = this.useTheme(canvas);
     if (!this.pattern || this.patternDpr !== s.dpr) {
-      this.pattern = hatch(ctx, s.dpr);
+      this.pattern = hatch(ctx, s.dpr, theme);
       this.patternDpr = s.dpr;
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
-    ctx.fillStyle = "#fff";
+    ctx.fillStyle = theme.bg;
     ctx.fillRect(0, 0, W, s.height);
     ctx.textBaseline = "middle";
     const k = W / t.lw[s.zoom];
@@ -116,7 +134,7 @@ export class FlamePainter {
       const rem = isRemainder(node);
       kinds[node.kind] = (kinds[node.kind] || 0) + 1;
       const dim = s.filter !== null && !s.filter[i];
-      ctx.fillStyle = dim ? DIM_FILL : rem ? (this.pattern as CanvasPattern | string) : this.fills[i];
+      ctx.fillStyle = dim ? theme.dim : rem ? (this.pattern as CanvasPattern | string) : this.shaded[i];
       ctx.fillRect(x, y, w > 1.5 ? w - 1 : w, ROW_H - 1);
       if (s.selected[i]) {
         outlines.push(x, y, w);
@@ -130,13 +148,13 @@ export class FlamePainter {
         }
         const label = this.fitText(ctx, i, w - 7);
         if (label !== null) {
-          ctx.fillStyle = dim ? DIM_TEXT : rem ? REMAINDER_TEXT : TEXT;
+          ctx.fillStyle = dim ? theme.muted : rem ? theme.fg : this.inks[i];
           ctx.fillText(label, x + 3, y + ROW_H / 2);
         }
       }
     }
     if (outlines.length) {
-      ctx.strokeStyle = SELECT_STROKE;
+      ctx.strokeStyle = theme.accent;
       ctx.lineWidth = 2;
       for (let j = 0; j < outlines.length; j += 3) {
         ctx.strokeRect(outlines[j] + 1, outlines[j + 1] + 1, Math.max(outlines[j + 2] - 3, 1), ROW_H - 3);
@@ -145,7 +163,7 @@ export class FlamePainter {
     if (s.hover >= 0) {
       for (let d = 0; d < this.drawnN; d++) {
         if (this.drawnId[d] !== s.hover) continue;
-        ctx.strokeStyle = "#111";
+        ctx.strokeStyle = theme.fg;
         ctx.lineWidth = 1;
         ctx.strokeRect(this.drawnX[d] + 0.5, t.depth[s.hover] * ROW_H + 0.5, Math.max(this.drawnW[d] - 2, 1), ROW_H - 2);
         break;

@@ -20,8 +20,6 @@ import { MAX_VIEW_H, ROW_H } from "./style";
 import { detailLine, tooltipRows } from "./tooltip";
 import { flatten } from "./tree";
 
-export { FLAME_CSS } from "./style";
-
 // Selected names: trace events "scope/op:Type" name the op "scope/op"; C++ names only match exactly.
 function matchesSelection(name: string, selected: string): boolean {
   if (name === selected) return true;

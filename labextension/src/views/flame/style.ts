@@ -1,9 +1,11 @@
-// Flame graph, looks: sizes, the stylesheet, what each node kind is called, what each
-// named remainder means, and the fill of every kind (remainders hatched grey, so time
-// that no op measured never reads as an op).
+// Flame graph, looks: sizes, fonts, what each node kind is called, what each named
+// remainder means, and the fill of every kind (made for a light background, darkened on
+// dark themes by theme.shade; remainders hatched in the theme's greys, so time that no op
+// measured never reads as an op). The stylesheet is style/flame.css.
 
 import { DEVICE_COLORS, colorFor, deviceKind } from "../../dom";
 import type { FlameNode } from "../../payload";
+import type { Theme } from "../../theme";
 
 export const ROW_H = 18;
 export const MIN_BOX_W = 0.5; // px; narrower boxes (and their subtrees) are not drawn
@@ -11,38 +13,6 @@ export const LABEL_MIN_W = 22;
 export const MAX_VIEW_H = 640;
 export const FONT = "11px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 export const REMAINDER_FONT = "italic 11px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-export const DIM_FILL = "#e7e9ed";
-export const DIM_TEXT = "#9aa1ab";
-export const TEXT = "#14171c";
-export const REMAINDER_TEXT = "#3d4450";
-export const SELECT_STROKE = "#e8175d";
-
-export const FLAME_CSS = `
-.tft-fl { position: relative; font-size: 12px; }
-.tft-fl-bar { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; margin: 0 0 6px; }
-.tft-fl-crumbs { display: flex; align-items: center; gap: 2px; flex-wrap: wrap; min-width: 0; }
-.tft-fl-crumb { font: inherit; border: none; background: none; padding: 1px 3px; cursor: pointer;
-  color: #2f5f98; max-width: 260px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.tft-fl-crumb:hover { text-decoration: underline; }
-.tft-fl-crumb:disabled { color: inherit; cursor: default; text-decoration: none; font-weight: 600; }
-.tft-fl-sep { color: var(--tft-muted, #667085); }
-.tft-fl-btn { font: inherit; padding: 1px 8px; border: 1px solid var(--tft-border, #c8ced6); background: #f7f8fa;
-  border-radius: 3px; cursor: pointer; color: inherit; }
-.tft-fl-btn:hover:enabled { background: #eceff3; }
-.tft-fl-btn:disabled { opacity: 0.5; cursor: default; }
-.tft-fl-search { font: inherit; padding: 1px 6px; width: 200px; border: 1px solid var(--tft-border, #c8ced6); border-radius: 3px; }
-.tft-fl-count { color: var(--tft-muted, #667085); font-variant-numeric: tabular-nums; }
-.tft-fl-source { color: var(--tft-muted, #667085); font-size: 11px; margin-left: auto; }
-.tft-fl-detail { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 12px; min-height: 18px;
-  margin: 0 0 4px; font-size: 12px; }
-.tft-fl-detail .tft-fl-dname { font-weight: 600; overflow-wrap: anywhere; }
-.tft-fl-legend { display: inline-flex; align-items: center; gap: 10px; margin-right: 14px; color: var(--tft-muted, #667085); font-size: 11px; }
-.tft-fl-sw { display: inline-block; width: 12px; height: 10px; border-radius: 2px; margin-right: 3px; vertical-align: -1px;
-  border: 1px solid rgba(0, 0, 0, 0.12); }
-.tft-fl-sw-rem { background: repeating-linear-gradient(135deg, #e9ebef 0 3px, #c3c8d0 3px 4px); }
-.tft-fl-wrap { position: relative; overflow-x: hidden; overflow-y: auto; border: 1px solid var(--tft-border, #d0d5dc); }
-.tft-fl-canvas { display: block; cursor: pointer; }
-`;
 
 export const KIND_LABEL: Record<string, string> = {
   python: "Python frame",
@@ -118,16 +88,16 @@ export function colorOf(node: FlameNode, device: string): string {
   }
 }
 
-// Grey diagonal hatching for remainder boxes (a pattern in device pixels).
-export function hatch(ctx: CanvasRenderingContext2D, dpr: number): CanvasPattern | string {
+// Diagonal hatching for remainder boxes in the theme's greys (a pattern in device pixels).
+export function hatch(ctx: CanvasRenderingContext2D, dpr: number, theme: Theme): CanvasPattern | string {
   const size = Math.max(6, Math.round(6 * dpr));
   const tile = document.createElement("canvas");
   tile.width = tile.height = size;
   const t = tile.getContext("2d");
-  if (!t) return "#e9ebef";
-  t.fillStyle = "#e9ebef";
+  if (!t) return theme.dim;
+  t.fillStyle = theme.dim;
   t.fillRect(0, 0, size, size);
-  t.strokeStyle = "#c3c8d0";
+  t.strokeStyle = theme.border;
   t.lineWidth = Math.max(1, dpr);
   t.beginPath();
   for (const o of [-size, 0, size]) {
@@ -136,7 +106,7 @@ export function hatch(ctx: CanvasRenderingContext2D, dpr: number): CanvasPattern
   }
   t.stroke();
   const pattern = ctx.createPattern(tile, "repeat");
-  if (!pattern) return "#e9ebef";
+  if (!pattern) return theme.dim;
   // the canvas is drawn in CSS pixels (scaled by dpr): undo that for the tile
   if (typeof DOMMatrix !== "undefined" && pattern.setTransform) pattern.setTransform(new DOMMatrix().scale(1 / dpr, 1 / dpr));
   return pattern;

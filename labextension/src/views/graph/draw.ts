@@ -2,9 +2,11 @@
 // node layers), the laid-out boxes and edges (colour by device kind, shade by
 // time, data-kind/data-name/data-scope attributes), and the highlight classes
 // (search match, current match, selection). Names only go in textContent or
-// attribute values.
+// attribute values. A box's labels are black or white, whichever reads on its fill as
+// blended over the theme's background; they are picked again when the theme changes.
 
 import { deviceKind, DEVICE_COLORS } from "../../dom";
+import { inkOn, onThemeChange, over, parseColor, themeOf } from "../../theme";
 import type { Item } from "./model";
 import type { EdgePath } from "./layout";
 import type { VEdge, VNode } from "./visible";
@@ -18,6 +20,28 @@ export interface Scene {
   edgeLayer: SVGGElement;
   nodeLayer: SVGGElement;
   markerId: string;
+  labels: Label[]; // the drawn boxes' texts with their fill, for recolouring
+}
+
+interface Label {
+  texts: SVGTextElement[];
+  color: string;
+  opacity: number;
+}
+
+// The label colour on a box of `color` at `opacity` over the theme's background at `host`.
+function labelInk(host: Element, color: string, opacity: number): string {
+  const fill = parseColor(color);
+  const bg = parseColor(themeOf(host).bg);
+  if (!fill || !bg) return inkOn(color);
+  return inkOn(over([fill[0], fill[1], fill[2], opacity], over(bg, [255, 255, 255, 1])));
+}
+
+function recolor(scene: Scene): void {
+  for (const l of scene.labels) {
+    const ink = labelInk(scene.svg, l.color, l.opacity);
+    for (const t of l.texts) t.style.fill = ink;
+  }
 }
 
 export function createScene(): Scene {
@@ -35,7 +59,9 @@ export function createScene(): Scene {
   const nodeLayer = svg("g", { class: "tft-gr-nodes" });
   viewport.append(edgeLayer, nodeLayer);
   svgEl.append(defs, viewport);
-  return { svg: svgEl, viewport, edgeLayer, nodeLayer, markerId };
+  const scene: Scene = { svg: svgEl, viewport, edgeLayer, nodeLayer, markerId, labels: [] };
+  onThemeChange(() => svgEl.isConnected && recolor(scene));
+  return scene;
 }
 
 // Replace the drawn graph; sets each box's g and returns the box of each g.
@@ -61,11 +87,11 @@ export function drawGraph(
   let maxUs = 0;
   for (const v of vnodes) if (v.us > maxUs) maxUs = v.us;
   const nodeFrag = document.createDocumentFragment();
+  scene.labels = [];
   for (const v of vnodes) {
     const color = DEVICE_COLORS[v.kind === "op" ? deviceKind(v.device) : v.device] || DEVICE_COLORS.other;
     const t = maxUs > 0 ? Math.sqrt(Math.max(0, v.us) / maxUs) : 0;
     const opacity = v.kind === "open" ? 0.06 : 0.12 + 0.83 * t;
-    const dark = opacity > 0.55;
     const g = svg("g", {
       class: `tft-gr-node tft-gr-${v.kind}`,
       transform: `translate(${(v.x - v.w / 2).toFixed(1)},${(v.y - v.h / 2).toFixed(1)})`,
@@ -78,17 +104,20 @@ export function drawGraph(
     });
     const title = svg("title");
     title.textContent = v.tip;
-    const fg = dark ? "#fff" : "var(--jp-ui-font-color1, #1a1a1a)";
+    const fg = labelInk(scene.svg, color, opacity);
     const label = svg("text", { x: v.w / 2, y: v.sub ? 14 : 16, "text-anchor": "middle" });
     label.setAttribute("style", `fill:${fg}`);
     label.textContent = v.label;
     g.append(title, rect, label);
+    const texts = [label];
     if (v.sub) {
       const sub = svg("text", { x: v.w / 2, y: 27, "text-anchor": "middle", class: "tft-gr-sub" });
       sub.setAttribute("style", `fill:${fg}`);
       sub.textContent = v.sub;
       g.append(sub);
+      texts.push(sub);
     }
+    scene.labels.push({ texts, color, opacity });
     v.g = g;
     nodeByEl.set(g, v);
     nodeFrag.append(g);

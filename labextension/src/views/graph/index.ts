@@ -31,8 +31,6 @@ import { Search } from "./search";
 import { buildToolbar } from "./toolbar";
 import { plural } from "./text";
 
-export { GRAPH_CSS } from "./css";
-
 // The name-scope tree never shrinks below this (its 11px labels stay at 9px).
 const TREE_MIN_SCALE = 0.82;
 

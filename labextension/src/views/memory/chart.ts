@@ -2,9 +2,11 @@
 // peak marked and labelled (bytes and time), the capacity as a dashed line when it is
 // close enough to the peak to share the scale. Hover shows the time and the bytes in use
 // then. Times are on the timeline's clock. The canvas carries data-points and data-peak.
+// Colours: the theme at the canvas (src/theme.ts); the line keeps the CPU blue.
 
 import { chartCanvas, el, fmtBytes, fmtUs, lastAtOrBefore, placeTooltip } from "../../dom";
 import type { RawAllocator } from "../../payload";
+import { alpha, themeOf } from "../../theme";
 import { axisBytes, axisUs, niceStep, ticks } from "../axes";
 
 const H = 240;
@@ -14,7 +16,6 @@ const TOP = 22;
 const BOTTOM = 24;
 const LINE = "#4a7fb5";
 const FILL = "rgba(74, 127, 181, 0.16)";
-const PEAK = "#d0312d";
 const FONT = "11px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 const CAPACITY_SHARE = 1.6; // draw the capacity line when it is at most this many peaks
 
@@ -108,6 +109,7 @@ export class MemoryChart {
     const plotH = baseY - TOP;
     const y = (b: number) => baseY - (b / this.yMax) * plotH;
 
+    const theme = themeOf(this.canvas);
     ctx.font = FONT;
     // value axis in bytes
     ctx.textAlign = "right";
@@ -115,9 +117,9 @@ export class MemoryChart {
     for (const v of ticks(this.yMax, 5, true)) {
       const ty = Math.round(y(v)) + 0.5;
       if (ty < TOP - 2) continue;
-      ctx.fillStyle = v === 0 ? "#9aa3ae" : "#e6e8ec";
+      ctx.fillStyle = v === 0 ? theme.tick : theme.row;
       ctx.fillRect(LEFT, ty - 0.5, plotW, 1);
-      ctx.fillStyle = "#5b6472";
+      ctx.fillStyle = theme.muted;
       ctx.fillText(axisBytes(v), LEFT - 6, ty);
     }
     // time axis
@@ -126,9 +128,9 @@ export class MemoryChart {
     const step = niceStep(((this.t1 - this.t0) * 90) / plotW);
     for (let t = Math.ceil(this.t0 / step) * step, i = 0; t <= this.t1 && i < 60; t += step, i++) {
       const x = Math.round(this.xOf(t)) + 0.5;
-      ctx.fillStyle = "#9aa3ae";
+      ctx.fillStyle = theme.tick;
       ctx.fillRect(x - 0.5, baseY, 1, 4);
-      ctx.fillStyle = "#5b6472";
+      ctx.fillStyle = theme.muted;
       ctx.fillText(axisUs(t), x, baseY + 6);
     }
 
@@ -170,7 +172,7 @@ export class MemoryChart {
     ctx.textBaseline = "bottom";
     if (capShown) {
       const cy = Math.round(y(a.capacity_bytes)) + 0.5;
-      ctx.strokeStyle = "#6b7785";
+      ctx.strokeStyle = theme.muted;
       ctx.setLineDash([5, 4]);
       ctx.lineWidth = 1;
       ctx.beginPath();
@@ -178,21 +180,21 @@ export class MemoryChart {
       ctx.lineTo(LEFT + plotW, cy);
       ctx.stroke();
       ctx.setLineDash([]);
-      ctx.fillStyle = "#4b5563";
+      ctx.fillStyle = theme.muted;
       ctx.fillText(`capacity ${fmtBytes(a.capacity_bytes)}`, LEFT + plotW - 2, cy - 2);
     }
 
     // the peak
     const px = this.xOf(peakT);
     const py = y(a.peak_bytes);
-    ctx.strokeStyle = "rgba(208, 49, 45, 0.5)";
+    ctx.strokeStyle = alpha(theme.bad, 0.5);
     ctx.setLineDash([3, 3]);
     ctx.beginPath();
     ctx.moveTo(Math.round(px) + 0.5, py);
     ctx.lineTo(Math.round(px) + 0.5, baseY);
     ctx.stroke();
     ctx.setLineDash([]);
-    ctx.fillStyle = PEAK;
+    ctx.fillStyle = theme.bad;
     ctx.beginPath();
     ctx.arc(px, py, 4, 0, 2 * Math.PI);
     ctx.fill();
@@ -209,7 +211,7 @@ export class MemoryChart {
     if (this.hoverX >= 0) {
       const t = this.t0 + ((this.hoverX - LEFT) / plotW) * (this.t1 - this.t0);
       const b = this.bytesAt(t);
-      ctx.fillStyle = "rgba(29, 36, 51, 0.35)";
+      ctx.fillStyle = alpha(theme.fg, 0.35);
       ctx.fillRect(Math.round(this.hoverX), TOP - 4, 1, plotH + 4);
       if (b >= 0) {
         ctx.fillStyle = LINE;

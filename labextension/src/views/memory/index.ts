@@ -11,7 +11,6 @@ import { row } from "../../payload";
 import { Column, Row, VirtualTable } from "../tables/table";
 import { MemoryChart, peakLabel } from "./chart";
 
-export { MEMORY_CSS } from "./style";
 
 function allocatorName(a: RawAllocator): string {
   return `${a.name || "(unnamed allocator)"}${a.host ? ` on ${a.host}` : ""}`;

@@ -4,9 +4,11 @@
 // scaled into the height shown, so its make-up still reads) unless "fit the tallest" is on. More steps than pixels: each pixel column shows its tallest step.
 // Hover shows the step's parts in a tooltip (text nodes only); a click picks a step.
 // The canvas carries data-bars, data-outliers, data-clipped and data-selected for tests.
+// Colours: the theme at the canvas (src/theme.ts); category colours are fixed hues.
 
 import { chartCanvas, el, fmtUs, placeTooltip } from "../../dom";
 import type { StepRow, Steps } from "../../payload";
+import { alpha, themeOf } from "../../theme";
 import { axisUs, ticks } from "../axes";
 import { categoryColor, categoryLegend, median, pct } from "./model";
 
@@ -15,7 +17,6 @@ const LEFT = 62;
 const RIGHT = 14;
 const TOP = 30; // room for carets and the times of cut bars
 const BOTTOM = 24;
-const OUTLIER = "#d0312d";
 const CLIP_RATIO = 5; // steps above this many medians are cut (when some are below)
 const FONT = "11px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
@@ -159,6 +160,7 @@ export class StepChart {
     const { w, ctx } = sized;
     this.cssW = w;
     this.scale();
+    const theme = themeOf(this.canvas);
     ctx.font = FONT;
     const plotW = this.plotW();
     const baseY = H - BOTTOM;
@@ -170,9 +172,9 @@ export class StepChart {
     ctx.textAlign = "right";
     for (const t of ticks(this.yMax, 5)) {
       const ty = Math.round(y(t)) + 0.5;
-      ctx.fillStyle = t === 0 ? "#9aa3ae" : "#e6e8ec";
+      ctx.fillStyle = t === 0 ? theme.tick : theme.row;
       ctx.fillRect(LEFT, ty - 0.5, plotW, 1);
-      ctx.fillStyle = "#5b6472";
+      ctx.fillStyle = theme.muted;
       ctx.fillText(axisUs(t), LEFT - 6, ty);
     }
 
@@ -183,7 +185,7 @@ export class StepChart {
     const bars = this.columns(slot, barW);
 
     // hover and selection bands behind the bars
-    for (const [i, color] of [[this.hover, "#eef1f5"], [this.selected, "#fff2c6"]] as [number, string][]) {
+    for (const [i, color] of [[this.hover, alpha(theme.fg, 0.07)], [this.selected, theme.select]] as [number, string][]) {
       if (i < 0 || i >= this.rows.length) continue;
       ctx.fillStyle = color;
       ctx.fillRect(LEFT + i * slot, TOP - 4, Math.max(slot, 2), plotH + 4);
@@ -210,7 +212,7 @@ export class StepChart {
       });
       if (cut) {
         // a break mark near the top, and the step's time above it
-        ctx.fillStyle = "#fff";
+        ctx.fillStyle = theme.bg;
         ctx.beginPath();
         ctx.moveTo(x - 1, TOP + 9);
         ctx.lineTo(x + barW + 1, TOP + 5);
@@ -228,13 +230,13 @@ export class StepChart {
     if (this.selected >= 0 && this.selected < this.rows.length) {
       const r = this.rows[this.selected];
       const x = xOf(this.selected);
-      ctx.strokeStyle = "#1d2433";
+      ctx.strokeStyle = theme.fg;
       ctx.lineWidth = 1.5;
       ctx.strokeRect(x - 0.75, y(r.wallUs) - 0.75, barW + 1.5, baseY - y(r.wallUs) + 0.75);
     }
     ctx.textAlign = "center";
     ctx.textBaseline = "alphabetic";
-    ctx.fillStyle = "#3b4350";
+    ctx.fillStyle = theme.fg;
     let lastLabelX = -Infinity;
     for (const [x, ly, text] of cutLabels) {
       const half = ctx.measureText(text).width / 2;
@@ -243,7 +245,7 @@ export class StepChart {
       ctx.fillText(text, cx, ly);
       lastLabelX = cx + half;
     }
-    ctx.fillStyle = OUTLIER;
+    ctx.fillStyle = theme.bad;
     for (const [x, cy] of carets) {
       ctx.beginPath();
       ctx.moveTo(x - 4.5, cy - 7);
@@ -254,7 +256,7 @@ export class StepChart {
     }
 
     // step numbers under the bars, at least 44 px apart
-    ctx.fillStyle = "#5b6472";
+    ctx.fillStyle = theme.muted;
     ctx.textBaseline = "top";
     const every = Math.max(1, Math.ceil(44 / Math.max(slot, 1e-6)));
     const nice = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000].find((k) => k >= every) || every;

@@ -12,8 +12,6 @@ import { Column, Row, VirtualTable } from "../tables/table";
 import { StepChart } from "./chart";
 import { categoryColor, categoryLabel, categoryLegend, categoryShort, median, pct, sourceLabel } from "./model";
 
-export { STEPS_CSS } from "./style";
-
 export function renderSteps(root: HTMLElement, data: Data, bus: SelectionBus): void {
   const steps = data.steps;
   const box = el("div", { class: "tft-st" });

@@ -1,6 +1,6 @@
-// Tables, ops and GPU kernels: the payload's column tables as rows, with the op's Keras
-// layer and the user line that created it (a link to its cell in JupyterLab) when the
-// profile knows them. Both join the linked selection by op name.
+// Tables, ops: the payload's column table as rows, with the op's Keras layer and the user
+// line that created it (a link to its cell in JupyterLab) when the profile knows them. Rows
+// join the linked selection by op name. (GPU kernels: kernels.ts.)
 
 import type { SelectionBus } from "../../bus";
 import { markReady } from "../../dom";
@@ -8,7 +8,7 @@ import type { Locations } from "../../location";
 import { Data, row } from "../../payload";
 import { Column, Row, renderTable } from "./table";
 
-function tableRows(data: Data, key: "ops" | "kernels"): Row[] {
+function tableRows(data: Data, key: "ops"): Row[] {
   const table = data.payload[key];
   const out: Row[] = [];
   for (let i = 0; i < table.count; i++) out.push(row(table, data.strings, i));
@@ -44,28 +44,5 @@ export function renderOps(root: HTMLElement, data: Data, bus: SelectionBus, link
   renderTable(root, rows, columns, {
     sortKey: "self_us", selectKey: "name", bus, links, origin: "ops", empty: "no TensorFlow ops were recorded", minFlex: 220,
   });
-  markReady(root);
-}
-
-export function renderKernels(root: HTMLElement, data: Data, bus: SelectionBus, links?: Locations): void {
-  renderTable(
-    root,
-    tableRows(data, "kernels"),
-    [
-      { key: "name", label: "kernel", kind: "text" }, // C++ names: the function comes first
-      { key: "op", label: "TensorFlow op", kind: "text", width: 220, tail: true },
-      { key: "device", label: "device", kind: "text", width: 150, tail: true },
-      { key: "count", label: "count", kind: "num", width: 64 },
-      { key: "total_us", label: "total", kind: "us", width: 80 },
-      { key: "min_us", label: "min", kind: "us", width: 74 },
-      { key: "max_us", label: "max", kind: "us", width: 74 },
-      { key: "grid", label: "grid", kind: "text", width: 84 },
-      { key: "block", label: "block", kind: "text", width: 84 },
-      { key: "registers", label: "regs", kind: "num", width: 60 },
-      { key: "shared_mem_bytes", label: "shared mem", kind: "num", width: 100 },
-      { key: "occupancy_pct", label: "occupancy", kind: "pct", width: 96 },
-    ],
-    { sortKey: "total_us", selectKey: "op", bus, links, origin: "kernels", empty: "no GPU kernels were recorded" },
-  );
   markReady(root);
 }

@@ -3,7 +3,9 @@
 // height), so every row of a 10^4-row table is reachable and it opens instantly. Rows
 // join the linked selection: a click selects, a click on empty space clears, and a row
 // selected in another view is scrolled into view (at once, or when the table is shown).
-// A table of something other than ops (steps) brings its own selection (`pick`).
+// A table of something other than ops (steps) brings its own selection (`pick`). Rows with
+// `children` (the kernels grouped by kernel) expand in place: a ▸ in the first cell shows
+// their child rows under them (in their own order, whatever the sort).
 
 import { SelectionBus, sameOp } from "../../bus";
 import { el, fmtBytes, fmtUs } from "../../dom";
@@ -23,6 +25,8 @@ export interface Column {
   title?: string; // header tooltip
   tail?: boolean; // long text shows its end ("…/dense_1/MatMul"): names, devices
   loc?: (row: Row) => SourceLocation | null; // kind "loc": the location (row[key] is its label)
+  titleKey?: string; // the cell's tooltip is this key's value (a kernel's full name) instead of its text
+  // (rows with a true `tail_text` show such a column's text by its end, like `tail`)
 }
 
 export interface TableOptions {
@@ -36,6 +40,8 @@ export interface TableOptions {
   ascending?: boolean; // the first sort goes up (default: down)
   // a selection of its own instead of the bus's op: which rows are selected, what a click does
   pick?: { selected: (row: Row) => boolean; click: (row: Row) => void };
+  children?: (row: Row) => Row[]; // child rows a row expands into (none: not expandable)
+  searchKeys?: string[]; // more keys the filter searches (full names the cells only show in tooltips)
 }
 
 const OVERSCAN = 12; // rows rendered above and below the visible ones
@@ -69,6 +75,8 @@ export class VirtualTable {
   private pending = -1; // a row to scroll to once the table has a size
   private scrollTop = 0; // restored when the table is shown again
   private frame = 0;
+  private readonly expanded = new Set<Row>();
+  private readonly childOf = new Set<Row>(); // rows shown as children
 
   constructor(
     root: HTMLElement,
@@ -138,8 +146,11 @@ export class VirtualTable {
   private refresh(keepSelection: boolean): void {
     const needle = this.filter.toLowerCase();
     const textKeys = this.columns.filter((c) => c.kind === "text" || c.kind === "loc").map((c) => c.key);
+    textKeys.push(...(this.opts.searchKeys || []));
+    const kids = this.opts.children;
+    const matches = (r: Row) => textKeys.some((k) => String(r[k] ?? "").toLowerCase().includes(needle));
     this.visible = needle
-      ? this.rows.filter((r) => textKeys.some((k) => String(r[k] ?? "").toLowerCase().includes(needle)))
+      ? this.rows.filter((r) => matches(r) || (kids ? kids(r).some(matches) : false))
       : this.rows.slice();
     const key = this.sortKey;
     const sign = this.descending ? -1 : 1;
@@ -153,6 +164,7 @@ export class VirtualTable {
       else order = String(x ?? "").localeCompare(String(y ?? ""));
       return sign * order;
     });
+    this.withChildren();
     const n = this.visible.length;
     this.count.textContent = this.rows.length
       ? n === this.rows.length
@@ -167,6 +179,41 @@ export class VirtualTable {
       this.scrollTop = 0;
       this.renderRows(true);
     }
+  }
+
+  // Expanded rows followed by their children (the sorted parents stay in `visible`).
+  private withChildren(): void {
+    const kids = this.opts.children;
+    this.childOf.clear();
+    if (!kids || !this.expanded.size) return;
+    const out: Row[] = [];
+    for (const r of this.visible) {
+      if (this.childOf.has(r)) continue;
+      out.push(r);
+      if (!this.expanded.has(r)) continue;
+      for (const c of kids(r)) {
+        this.childOf.add(c);
+        out.push(c);
+      }
+    }
+    this.visible = out;
+  }
+
+  // Show or hide a row's children, keeping the scroll position.
+  toggle(row: Row): void {
+    if (this.expanded.has(row)) this.expanded.delete(row);
+    else this.expanded.add(row);
+    const top = this.wrap.scrollTop;
+    this.visible = this.visible.filter((r) => !this.childOf.has(r));
+    this.withChildren();
+    this.findSelection();
+    this.first = this.last = -1;
+    this.wrap.scrollTop = top;
+    this.renderRows(true);
+  }
+
+  isExpanded(row: Row): boolean {
+    return this.expanded.has(row);
   }
 
   private drawHead(): void {
@@ -254,7 +301,20 @@ export class VirtualTable {
     const tr = el("tr", { class: "tft-tb-row", "data-row": String(i) });
     if ((this.opts.selectKey && this.opts.bus) || this.opts.pick) tr.classList.add("tft-tb-pick");
     if (this.selected(r)) tr.classList.add("tft-selected");
-    for (const c of this.columns) tr.append(this.cell(r, c));
+    const child = this.childOf.has(r);
+    if (child) tr.classList.add("tft-tb-child");
+    this.columns.forEach((c, i) => {
+      const td = this.cell(r, c);
+      if (i === 0 && this.opts.children && !child) {
+        const n = this.opts.children(r).length;
+        const open = this.expanded.has(r);
+        const toggle = el("span", { class: "tft-tb-toggle", role: "button", "aria-expanded": String(open),
+          title: n ? `${open ? "hide" : "show"} the ${n} rows under it` : "" }, [n ? (open ? "▾" : "▸") : ""]);
+        td.prepend(toggle);
+        td.classList.add("tft-tb-has-toggle");
+      }
+      tr.append(td);
+    });
     return tr;
   }
 
@@ -268,14 +328,22 @@ export class VirtualTable {
     }
     if (c.kind === "text") {
       const text = String(value ?? "");
-      if (c.tail) return el("td", { class: "tft-tb-tail", title: text }, [el("bdi", {}, [text])]);
-      return el("td", { title: text }, [text]);
+      const title = c.titleKey && r[c.titleKey] ? String(r[c.titleKey]) : text;
+      if (c.tail || (r.tail_text && c.titleKey)) return el("td", { class: "tft-tb-tail", title }, [el("bdi", {}, [text])]);
+      return el("td", { title }, [text]);
     }
     const text = numText(value, c.kind);
     return el("td", { class: text === "-" ? "num tft-tb-none" : "num", title: String(value ?? "") }, [text]);
   }
 
   private onClick(ev: MouseEvent): void {
+    const toggle = (ev.target as Element).closest(".tft-tb-toggle");
+    if (toggle) {
+      const tr = toggle.closest("tr.tft-tb-row");
+      const r = tr ? this.visible[Number(tr.getAttribute("data-row"))] : undefined;
+      if (r) this.toggle(r);
+      return;
+    }
     if (this.opts.pick) {
       const tr = (ev.target as Element).closest("tr.tft-tb-row");
       const r = tr ? this.visible[Number(tr.getAttribute("data-row"))] : undefined;

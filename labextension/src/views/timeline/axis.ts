@@ -5,7 +5,7 @@
 
 import { fmtUs } from "../../dom";
 import type { Labels } from "./labels";
-import { AXIS_H, FONT, LABEL_W } from "./style";
+import { AXIS_H, COLORS, FONT, LABEL_W } from "./style";
 
 const MAX_TICKS = 200;
 
@@ -24,7 +24,7 @@ export function tickStep(ppn: number): number {
 // Grid lines over the plot, from the axis down to the canvas height H (CSS px).
 export function drawGrid(c: CanvasRenderingContext2D, step: number, t0: number, t1: number, ppn: number, H: number): void {
   const firstTick = Math.ceil(t0 / step) * step;
-  c.fillStyle = "#e6e8ec";
+  c.fillStyle = COLORS.grid;
   for (let t = firstTick, i = 0; t <= t1 && i < MAX_TICKS; t += step, i++) {
     const x = Math.round(LABEL_W + (t - t0) * ppn) + 0.5;
     c.fillRect(x - 0.5, AXIS_H, 1, H - AXIS_H);
@@ -44,9 +44,9 @@ export function drawAxis(
 ): void {
   const X0 = LABEL_W;
   const firstTick = Math.ceil(t0 / step) * step;
-  c.fillStyle = "#f3f5f8";
+  c.fillStyle = COLORS.group;
   c.fillRect(0, 0, W, AXIS_H);
-  c.fillStyle = "#d0d5dc";
+  c.fillStyle = COLORS.rule;
   c.fillRect(0, AXIS_H - 1, W, 1);
   c.font = FONT;
   c.textBaseline = "middle";
@@ -62,13 +62,13 @@ export function drawAxis(
   c.clip();
   for (let i = 0; i < ticks.length; i++) {
     const x = Math.round(X0 + (ticks[i] - t0) * ppn) + 0.5;
-    c.fillStyle = "#9aa3ae";
+    c.fillStyle = COLORS.tick;
     c.fillRect(x - 0.5, AXIS_H - 6, 1, 5);
     if (x + 3 + c.measureText(texts[i]).width > W - 2) continue;
-    c.fillStyle = "#3b4350";
+    c.fillStyle = COLORS.text;
     c.fillText(texts[i], x + 3, AXIS_H / 2 - 1);
   }
   c.restore();
-  c.fillStyle = "#667085";
+  c.fillStyle = COLORS.muted;
   c.fillText(labels.ellipsize(c, `span ${fmtUs((t1 - t0) / 1000)}`, X0 - 12), 6, AXIS_H / 2 - 1);
 }

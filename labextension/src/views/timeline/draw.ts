@@ -5,17 +5,19 @@
 // and stretched to the row's height with one drawImage; only selection outlines and
 // labels are canvas shapes, so a redraw costs one pass over the visible events plus a
 // few hundred canvas calls. Step boundaries and the selected range (steps.ts) go over the
-// events. The returned function draws and returns its time in ms.
+// events. Colours: the theme at the canvas (paintWith, Painter.useTheme), read once per
+// frame from a cache. The returned function draws and returns its time in ms.
 
 import { fmtUs } from "../../dom";
 import type { Timeline } from "../../payload";
+import { themeOf } from "../../theme";
 import { drawAxis, drawGrid, tickStep } from "./axis";
 import type { Labels } from "./labels";
 import { drawLaneBands, drawLaneNames } from "./lanes";
 import type { Layout } from "./layout";
 import type { Painter } from "./painter";
 import { rowOfEvent, type Index } from "./rows";
-import { AXIS_H, FONT, HIGHLIGHT, LABEL_W, ROW_H, TEXT_MIN_W } from "./style";
+import { AXIS_H, COLORS, FONT, LABEL_W, ROW_H, TEXT_MIN_W, paintWith } from "./style";
 import type { View } from "./view";
 
 export interface Scene {
@@ -52,13 +54,15 @@ export function createDraw(scene: Scene): () => number {
     const H = view.viewH;
     const X0 = LABEL_W;
     const ppn = view.plotW() / (t1 - t0); // px per ns
-    const sel = painter.selected !== null;
+    const theme = themeOf(canvas);
+    paintWith(theme);
+    painter.useTheme(theme);
     // a full clear with the identity transform lets the browser drop the previous frame's
     // recorded commands (else many synchronous redraws pile up and flush in one long stall)
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = "#fff";
+    ctx.fillStyle = COLORS.bg;
     ctx.fillRect(0, 0, W, H);
 
     // lane backgrounds and device headers
@@ -123,10 +127,10 @@ export function createDraw(scene: Scene): () => number {
         ctx.rect(xa + 1, y + 1, bw - 2, h - 2);
         outlined = true;
       }
-      if (bw >= TEXT_MIN_W) texts.push(xa, y, bw, wide[o + 4], sel && !hit ? 1 : 0);
+      if (bw >= TEXT_MIN_W) texts.push(xa, y, bw, wide[o + 4], wide[o + 3]);
     }
     if (outlined) {
-      ctx.strokeStyle = HIGHLIGHT;
+      ctx.strokeStyle = theme.accent;
       ctx.lineWidth = 2;
       ctx.stroke();
     }
@@ -136,7 +140,7 @@ export function createDraw(scene: Scene): () => number {
       for (let j = 0; j < texts.length; j += 5) {
         const label = labels.fit(ctx, texts[j + 3], texts[j + 2] - 6);
         if (label === null) continue;
-        ctx.fillStyle = texts[j + 4] ? "#8b929c" : "#14171c";
+        ctx.fillStyle = painter.ink(texts[j + 4]);
         ctx.fillText(label, texts[j] + 3, texts[j + 1] + h / 2 + 0.5);
       }
     }
@@ -146,7 +150,7 @@ export function createDraw(scene: Scene): () => number {
       if (r >= 0) {
         const x = X0 + (tl.start[hoverEvent] - t0) * ppn;
         const w = Math.max(dur[hoverEvent] * ppn, 1);
-        ctx.strokeStyle = "#111";
+        ctx.strokeStyle = COLORS.hover;
         ctx.lineWidth = 1;
         ctx.strokeRect(Math.max(x, X0 - 2) + 0.5, AXIS_H + rowY[r] - scrollTop + 0.5, Math.min(w, W + 4) - 1, h - 1);
       }

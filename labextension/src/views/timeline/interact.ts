@@ -1,5 +1,6 @@
 // Input on the timeline canvas: drag to pan (and scroll rows), hover for the tooltip and
-// the hover outline, click to select an op on the bus (empty space clears it), wheel to
+// the hover outline, click to select an op on the bus (empty space clears it; in the name
+// column a click collapses or expands a device or a compacted lane), wheel to
 // zoom at the pointer (horizontal wheel pans, shift+wheel scrolls rows), keys without
 // letters (+ = - arrows Home; a notebook's command mode binds letters). Every change
 // goes through `schedule`, one redraw per animation frame.
@@ -25,6 +26,9 @@ export interface Input {
   tooltip: Tooltip;
   bus: SelectionBus;
   schedule: () => void;
+  // a click in the lane-name column at canvas y (CSS px): collapse/expand a device or a lane;
+  // true when it did something
+  toggleAt?: (py: number) => boolean;
 }
 
 export function attachInput(input: Input): void {
@@ -91,7 +95,10 @@ export function attachInput(input: Input): void {
     canvas.classList.remove("tft-tl-dragging");
     if (wasClick) {
       const [x, y] = local(ev);
-      if (x < LABEL_W) return;
+      if (x < LABEL_W) {
+        if (input.toggleAt && input.toggleAt(y)) schedule();
+        return;
+      }
       const e = hitTest(x, y);
       bus.select(e >= 0 ? labels.name(names[e]) : null, "timeline");
     }

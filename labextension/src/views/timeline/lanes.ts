@@ -1,35 +1,38 @@
 // The lane chrome around the events: background bands behind the rows (device header
 // bands and alternating lane shades across the canvas) and the lane-name column on the
-// left (device headers in bold, lane names, derived lines greyed) with its border.
-// Only groups and lanes that intersect the scrolled viewport are painted.
+// left (device headers in bold with a ▾/▸ to collapse them, lane names, derived lines
+// greyed, compacted lanes marked) with its border. Only groups and lanes that intersect
+// the scrolled viewport are painted. Colours: COLORS (style.ts), set from the theme.
 
 import type { Lane } from "../../payload";
 import type { Labels } from "./labels";
 import type { Layout } from "./layout";
-import { AXIS_H, BOLD_FONT, FONT, GROUP_H, LABEL_W, LANE_GAP, ROW_H } from "./style";
+import { AXIS_H, BOLD_FONT, COLORS, FONT, GROUP_H, LABEL_W, ROW_H } from "./style";
 
-// Bands W px wide; the caller clips to the area below the axis.
+// Bands W px wide; the caller clips to the area below the axis. (`_laneRows`: the lanes'
+// heights are the layout's, which knows collapsed groups and compacted lanes.)
 export function drawLaneBands(
   c: CanvasRenderingContext2D,
   lay: Layout,
-  laneRows: Uint8Array,
+  _laneRows: Uint8Array,
   scrollTop: number,
   W: number,
   H: number,
 ): void {
-  const { laneY, laneShade } = lay;
+  const { laneY, laneH, laneShade } = lay;
   for (const g of lay.groups) {
     const gy = AXIS_H + g.y - scrollTop;
     if (gy > H) break;
     if (gy + GROUP_H >= AXIS_H) {
-      c.fillStyle = "#e9eef5";
+      c.fillStyle = COLORS.group;
       c.fillRect(0, gy, W, GROUP_H);
     }
+    if (g.collapsed) continue;
     for (const l of g.lanes) {
       const ly = AXIS_H + laneY[l] - scrollTop;
-      const lh = laneRows[l] * ROW_H + LANE_GAP;
+      const lh = laneH[l];
       if (ly > H || ly + lh < AXIS_H) continue;
-      c.fillStyle = laneShade[l] ? "#f6f7f9" : "#fff";
+      c.fillStyle = laneShade[l] ? COLORS.band : COLORS.bg;
       c.fillRect(0, ly, W, lh);
     }
   }
@@ -40,12 +43,12 @@ export function drawLaneNames(
   labels: Labels,
   lay: Layout,
   lanes: Lane[],
-  laneRows: Uint8Array,
+  _laneRows: Uint8Array,
   scrollTop: number,
   H: number,
 ): void {
   const X0 = LABEL_W;
-  const { laneY, laneShade } = lay;
+  const { laneY, laneH, laneShade, compact } = lay;
   c.save();
   c.beginPath();
   c.rect(0, AXIS_H, X0, H - AXIS_H);
@@ -55,26 +58,28 @@ export function drawLaneNames(
     const gy = AXIS_H + g.y - scrollTop;
     if (gy > H) break;
     if (gy + GROUP_H >= AXIS_H) {
-      c.fillStyle = "#e9eef5";
+      c.fillStyle = COLORS.group;
       c.fillRect(0, gy, X0, GROUP_H);
       c.font = BOLD_FONT;
-      c.fillStyle = "#1d2433";
-      c.fillText(labels.ellipsize(c, g.label, X0 - 12), 6, gy + GROUP_H / 2 + 0.5);
+      c.fillStyle = COLORS.text;
+      const label = g.collapsed ? `\u25b8 ${g.label} (${g.lanes.length} ${g.lanes.length === 1 ? "lane" : "lanes"})` : `\u25be ${g.label}`;
+      c.fillText(labels.ellipsize(c, label, X0 - 12), 4, gy + GROUP_H / 2 + 0.5);
     }
+    if (g.collapsed) continue;
     c.font = FONT;
     for (const l of g.lanes) {
       const ly = AXIS_H + laneY[l] - scrollTop;
-      const lh = laneRows[l] * ROW_H + LANE_GAP;
+      const lh = laneH[l];
       if (ly > H || ly + lh < AXIS_H) continue;
-      c.fillStyle = laneShade[l] ? "#f1f3f6" : "#fafbfc";
+      c.fillStyle = laneShade[l] ? COLORS.band : COLORS.bg;
       c.fillRect(0, ly, X0, lh);
       const lane = lanes[l];
-      c.fillStyle = lane.derived ? "#667085" : "#1d2433";
-      const label = lane.name || "(unnamed)";
-      c.fillText(labels.ellipsize(c, label, X0 - 24), 16, ly + ROW_H / 2 + 0.5);
+      c.fillStyle = lane.derived || compact[l] ? COLORS.muted : COLORS.text;
+      const label = `${compact[l] ? "\u25b8 " : ""}${lane.name || "(unnamed)"}`;
+      c.fillText(labels.ellipsize(c, label, X0 - 24), compact[l] ? 8 : 16, ly + ROW_H / 2 + 0.5);
     }
   }
   c.restore();
-  c.fillStyle = "#d0d5dc";
+  c.fillStyle = COLORS.rule;
   c.fillRect(X0 - 1, AXIS_H, 1, H - AXIS_H);
 }

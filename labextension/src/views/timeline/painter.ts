@@ -1,11 +1,12 @@
 // Colours, linked-selection matching and the level-of-detail scan of one row (Painter).
 // scanRow is the hot loop of every redraw: one pass over a row's visible events with no
-// allocation per event.
+// allocation per event. Event colours are a hue per name, darkened on dark themes
+// (theme.shade); each palette entry has its label colour, black or white by luminance.
 
 import { sameOp } from "../../bus";
 import { colorFor } from "../../dom";
+import { Theme, inkOn, parseColor, shade } from "../../theme";
 import { firstReaching } from "./rows";
-import { HIGHLIGHT } from "./style";
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -21,15 +22,17 @@ function matchesSelection(eventName: string, selected: string): boolean {
 // Events narrower than a pixel become one pixel per column per row in `pixels` (RGBA,
 // drawn with drawImage); events to label or outline go to `wide` as [x, y, w, palette, name id, hit].
 export class Painter {
-  readonly palette: string[] = [];
+  palette: string[] = [];
   rgba = new Uint32Array(64);
-  private readonly paletteIndex = new Map<string, number>();
+  private paletteIndex = new Map<string, number>();
+  private inks: string[] = [];
+  private theme: Theme | null = null;
   private readonly probe: CanvasRenderingContext2D | null;
   readonly colorIdx: Int32Array;
   readonly dimIdx: Int32Array;
   match: Int8Array;
   selected: string | null = null;
-  readonly HL: number;
+  HL: number;
   pixels = new Uint32Array(0);
   wide = new Float64Array(6 * 1024);
   nWide = 0;
@@ -51,7 +54,32 @@ export class Painter {
     this.colorIdx = new Int32Array(strings.length).fill(-1);
     this.dimIdx = new Int32Array(strings.length).fill(-1);
     this.match = new Int8Array(strings.length).fill(-1);
-    this.HL = this.paletteOf(HIGHLIGHT);
+    this.HL = this.paletteOf("#d81b60");
+  }
+
+  // Colours for `theme`: when it changed since the last frame, every cached colour is
+  // dropped (names get their colour again on first use) and the highlight is the theme's.
+  useTheme(theme: Theme): void {
+    const last = this.theme;
+    this.theme = theme;
+    if (last && last.generation === theme.generation && last.bg === theme.bg && last.accent === theme.accent) return;
+    this.palette = [];
+    this.inks = [];
+    this.paletteIndex = new Map();
+    this.colorIdx.fill(-1);
+    this.dimIdx.fill(-1);
+    this.HL = this.paletteOf(theme.accent);
+  }
+
+  // The colour of a label drawn on palette entry `i`.
+  ink(i: number): string {
+    let c = this.inks[i];
+    if (c === undefined) c = this.inks[i] = inkOn(this.palette[i] ?? "#808080");
+    return c;
+  }
+
+  private shaded(color: string): string {
+    return this.theme ? shade(color, this.theme) : color;
   }
 
   paletteOf(color: string): number {
@@ -78,31 +106,21 @@ export class Painter {
       this.probe.fillStyle = "#808080";
       this.probe.fillStyle = color;
       const norm = String(this.probe.fillStyle);
-      const hex = /^#([0-9a-f]{6})$/i.exec(norm);
-      const fn = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(norm);
-      if (hex) {
-        const n = parseInt(hex[1], 16);
-        r = (n >> 16) & 255;
-        g = (n >> 8) & 255;
-        b = n & 255;
-      } else if (fn) {
-        r = Number(fn[1]);
-        g = Number(fn[2]);
-        b = Number(fn[3]);
-      }
+      const c = parseColor(norm) || parseColor(color);
+      if (c) [r, g, b] = c;
     }
     return LITTLE_ENDIAN ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
   }
 
   base(id: number): number {
     let c = this.colorIdx[id];
-    if (c < 0) c = this.colorIdx[id] = this.paletteOf(colorFor(this.strings[id] ?? ""));
+    if (c < 0) c = this.colorIdx[id] = this.paletteOf(this.shaded(colorFor(this.strings[id] ?? "")));
     return c;
   }
 
   dim(id: number): number {
     let c = this.dimIdx[id];
-    if (c < 0) c = this.dimIdx[id] = this.paletteOf(colorFor(this.strings[id] ?? "", 12, 86));
+    if (c < 0) c = this.dimIdx[id] = this.paletteOf(this.shaded(colorFor(this.strings[id] ?? "", 12, 86)));
     return c;
   }
 

@@ -127,3 +127,14 @@ export function rowOfEvent(idx: Index, start: Float64Array, e: number, l: number
   }
   return -1;
 }
+
+// Whether lane l has an event reaching into [a, b) ns.
+export function laneHasEventsIn(idx: Index, l: number, a: number, b: number): boolean {
+  const { rowLane, rowBegin, rStart, maxEnd } = idx;
+  for (let r = idx.laneRowBase[l]; r < rowLane.length && rowLane[r] === l; r++) {
+    const end = rowBegin[r + 1];
+    const k = firstReaching(maxEnd, rowBegin[r], end, a);
+    if (k < end && rStart[k] < b) return true;
+  }
+  return false;
+}

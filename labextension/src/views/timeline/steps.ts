@@ -3,11 +3,14 @@
 // the events, and the selected range (a step picked here, in the steps view or in a
 // finding) shaded. Hover a band for the step's time; click it to select and zoom to it.
 // Steps arrive on the timeline's clock (payload.ts moves them by timeline.origin_us).
+// Colours: the frame's (style.ts COLORS; band tints darkened on dark themes, step numbers
+// black or white by their band).
 
 import type { SelectionBus, TimeRange } from "../../bus";
 import { el, fmtUs, lastAtOrBefore, placeTooltip, resizeCanvas } from "../../dom";
 import type { StepRow, Steps } from "../../payload";
-import { AXIS_H, FONT, LABEL_W } from "./style";
+import { inkOn, shade } from "../../theme";
+import { AXIS_H, COLORS, FONT, LABEL_W, THEME } from "./style";
 import type { View } from "./view";
 
 export const STRIP_H = 18;
@@ -95,13 +98,13 @@ export class StepStrip {
     const ctx = this.canvas.getContext("2d");
     if (!ctx) return;
     ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);
-    ctx.fillStyle = "#f7f8fa";
+    ctx.fillStyle = COLORS.band;
     ctx.fillRect(0, 0, W, STRIP_H);
     ctx.font = FONT;
     ctx.textBaseline = "middle";
-    ctx.fillStyle = "#3b4350";
+    ctx.fillStyle = COLORS.text;
     ctx.fillText(`steps (${this.steps.count.toLocaleString()})`, 6, STRIP_H / 2);
-    ctx.fillStyle = "#d0d5dc";
+    ctx.fillStyle = COLORS.rule;
     ctx.fillRect(LABEL_W - 1, 0, 1, STRIP_H);
     ctx.save();
     ctx.beginPath();
@@ -117,12 +120,14 @@ export class StepStrip {
       const x1 = LABEL_W + (this.ends[i] - v.t0) * ppn;
       const w = Math.max(x1 - x0, 1);
       const odd = rows[i].outlier !== "";
-      ctx.fillStyle = odd ? (i % 2 ? "#f4c7c5" : "#f8dad8") : i % 2 ? "#d5dfec" : "#e4ebf4";
-      if (i === this.hover) ctx.fillStyle = odd ? "#eeb0ad" : "#c3d2e6";
-      if (i === selected) ctx.fillStyle = "#ffd66b";
+      let fill = odd ? (i % 2 ? "#f4c7c5" : "#f8dad8") : i % 2 ? "#d5dfec" : "#e4ebf4";
+      if (i === this.hover) fill = odd ? "#eeb0ad" : "#c3d2e6";
+      if (i === selected) fill = "#ffd66b";
+      if (THEME) fill = shade(fill, THEME);
+      ctx.fillStyle = fill;
       ctx.fillRect(x0, 1, w, STRIP_H - 2);
       if (w >= 3) {
-        ctx.fillStyle = "#ffffff";
+        ctx.fillStyle = COLORS.bg;
         ctx.fillRect(Math.round(x0), 1, 1, STRIP_H - 2);
       }
       if (w < 14 || x0 + 3 <= lastLabelEnd) continue; // no room for a label (and no text measured)
@@ -130,7 +135,7 @@ export class StepStrip {
       const short = String(rows[i].step);
       const text = w >= ctx.measureText(long).width + 8 ? long : w >= ctx.measureText(short).width + 6 ? short : "";
       if (text) {
-        ctx.fillStyle = odd ? "#8a1c17" : "#24344d";
+        ctx.fillStyle = inkOn(fill);
         const tx = Math.max(x0, LABEL_W) + 3;
         ctx.fillText(text, tx, STRIP_H / 2 + 0.5);
         lastLabelEnd = tx + ctx.measureText(text).width;
@@ -145,7 +150,7 @@ export class StepStrip {
     const v = this.view;
     const ppn = v.plotW() / (v.t1 - v.t0);
     let previous = -Infinity;
-    ctx.fillStyle = "rgba(36, 52, 77, 0.28)";
+    ctx.fillStyle = COLORS.boundary;
     const line = (t: number) => {
       const x = Math.round(LABEL_W + (t - v.t0) * ppn);
       if (x - previous < MIN_LINE_GAP) return;
@@ -167,7 +172,7 @@ export class StepStrip {
     const x1 = LABEL_W + (range.endUs * 1000 - v.t0) * ppn;
     ctx.fillStyle = "rgba(255, 200, 60, 0.14)";
     ctx.fillRect(x0, AXIS_H, Math.max(x1 - x0, 1), H - AXIS_H);
-    ctx.fillStyle = "rgba(201, 140, 0, 0.9)";
+    ctx.fillStyle = COLORS.selectLine;
     ctx.fillRect(Math.round(x0), AXIS_H, 1.5, H - AXIS_H);
     ctx.fillRect(Math.round(x1) - 1, AXIS_H, 1.5, H - AXIS_H);
   }

@@ -1,5 +1,8 @@
-// What the timeline looks like: its CSS (exported for the page's style sheet) and the
-// geometry, fonts and highlight colour that drawing, layout and hit testing share.
+// What the timeline looks like: the geometry and fonts that drawing, layout and hit
+// testing share, and the colours of the frame being painted (COLORS, set from the theme
+// at the canvas by paintWith before each frame). The stylesheet is style/timeline.css.
+
+import { Theme, alpha } from "../../theme";
 
 export const ROW_H = 16; // one nesting row
 export const LANE_GAP = 4; // below each lane
@@ -10,21 +13,35 @@ export const MAX_VIEW_H = 640;
 export const TEXT_MIN_W = 28; // label events at least this wide (CSS px)
 export const FONT = "11px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 export const BOLD_FONT = "600 11px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-export const HIGHLIGHT = "#e8175d";
 
-export const TIMELINE_CSS = `
-.tft-tl { position: relative; font-size: 12px; }
-.tft-tl-bar { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; margin: 0 0 6px; }
-.tft-tl-btn { font: inherit; padding: 1px 8px; min-width: 28px; border: 1px solid var(--tft-border, #c8ced6);
-  background: #f7f8fa; border-radius: 3px; cursor: pointer; color: inherit; }
-.tft-tl-btn:hover { background: #eceff3; }
-.tft-tl-range { color: var(--tft-muted, #667085); font-variant-numeric: tabular-nums; }
-.tft-tl-note { color: #7a4d00; background: var(--tft-warn-bg, #fff7e8); border: 1px solid #f0d48a;
-  border-radius: 3px; padding: 0 6px; }
-.tft-tl-hint { color: var(--tft-muted, #667085); margin-left: auto; font-size: 11px; }
-.tft-tl-scroll { position: relative; overflow-x: hidden; overflow-y: auto; border: 1px solid var(--tft-border, #d0d5dc); }
-.tft-tl-strip { border: 1px solid var(--tft-border, #d0d5dc); border-bottom: none; }
-.tft-tl-steps { display: block; cursor: pointer; }
-.tft-tl-canvas { display: block; position: sticky; top: 0; left: 0; cursor: grab; outline: none; touch-action: none; }
-.tft-tl-canvas.tft-tl-dragging { cursor: grabbing; }
-`;
+// The chrome's colours for the frame being painted (lanes.ts, axis.ts, draw.ts, steps.ts).
+export const COLORS = {
+  bg: "#ffffff", // plot and unshaded lanes
+  band: "#f7f8fa", // shaded lanes
+  group: "#f0f2f5", // device header bands and the axis band
+  text: "#1f2328", // lane and device names
+  muted: "#5c6370", // derived lanes, axis labels
+  rule: "#d8dce2", // the name column's border, the axis' bottom line
+  grid: "#eef0f3",
+  tick: "#9aa3ae",
+  hover: "#1f2328", // the hovered event's outline
+  boundary: "rgba(31, 35, 40, 0.28)", // step boundaries over the events
+  selectLine: "#b7860b",
+};
+export let THEME: Theme | null = null;
+
+export function paintWith(theme: Theme): void {
+  THEME = theme;
+  COLORS.bg = theme.bg;
+  COLORS.band = theme.band;
+  COLORS.group = theme.head;
+  COLORS.text = theme.fg;
+  COLORS.muted = theme.muted;
+  COLORS.rule = theme.border;
+  COLORS.grid = theme.row;
+  COLORS.tick = theme.tick;
+  COLORS.hover = theme.fg;
+  COLORS.boundary = alpha(theme.fg, 0.3);
+  COLORS.selectLine = theme.selectLine;
+}
+
