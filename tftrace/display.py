@@ -2,23 +2,32 @@
 survives a reload.
 
 - ``application/vnd.tftrace.payload+json``: rendered by the JupyterLab extension,
-  stored in the .ipynb, so the views come back without a kernel;
-- ``text/html``: the whole report in a sandboxed ``<iframe srcdoc>``, for nbconvert
-  and frontends without the extension;
+  stored in the .ipynb, so the views come back without a kernel; packed (``pack``:
+  ``{schema: "tftrace.packed/1", encoding: "gzip+base64", data}``, the payload's JSON
+  gzipped), which also keeps nbformat from writing its numbers one per line;
+- ``text/html``: the views in a sandboxed ``<iframe srcdoc>``, for nbconvert and frontends
+  without the extension: a static summary first, then the same payload and the views bundle,
+  both gzip-compressed (``fallback.py``);
 - ``text/plain``: the top-ops table.
-The notebook payload is bounded (top ops, longest timeline events) so outputs stay
-small; the full profile is in the run file and in ``tftrace report``. A comparison
-(``tftrace.diff/1``) is shown as its report in an iframe, and as its table in text.
+The notebook payload is bounded (top ops, longest timeline events, no top-ops picture: the
+summary lists them) so outputs stay small (~0.3 MB for notebooks/quickstart.ipynb, NOTES.md);
+the full profile is in the run file, the sidebar and ``tftrace report``. A comparison
+(``tftrace.diff/1``) is shown as its report in an iframe (compressed the same way, its table
+as the static summary), and as its table in text.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import html
+import json
 
 from . import payload as payload_mod
 from .stats import to_table
 
-NOTEBOOK_LIMITS = {"max_events": 40_000, "max_ops": 1_500, "max_kernels": 1_000}
+# the longest 8,000 timeline events: with the rest, ~0.3 MB for notebooks/quickstart.ipynb (40,000: 0.67 MB)
+NOTEBOOK_LIMITS = {"max_events": 8_000, "max_ops": 1_500, "max_kernels": 1_000, "charts": False}
 
 
 class ProfileDisplay:
@@ -39,22 +48,40 @@ class ProfileDisplay:
         return data
 
     def html(self, data: dict) -> str:
-        from .report import report_html
+        from .fallback import page
 
-        return _iframe(report_html(self.profile, data), "tftrace profile")
+        return _iframe(page(self.profile, data, self.text()), "tftrace profile")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         data = self.payload()
-        return {payload_mod.MIME_TYPE: data, "text/html": self.html(data), "text/plain": self.text()}
+        return {payload_mod.MIME_TYPE: pack(data), "text/html": self.html(data), "text/plain": self.text()}
 
     def __repr__(self) -> str:
         return self.text()
 
 
+PACKED_SCHEMA = "tftrace.packed/1"
+
+
+def pack(data: dict) -> dict:
+    """A payload as a notebook output stores it (the views unpack it: labextension/src/payload.ts)."""
+    from .fallback import packed
+
+    return {"schema": PACKED_SCHEMA, "encoding": "gzip+base64",
+            "data": packed(json.dumps(data, separators=(",", ":"), ensure_ascii=False))}
+
+
+def unpack(data: dict) -> dict:
+    """The payload of a notebook output's ``application/vnd.tftrace.payload+json`` (packed or not)."""
+    if not isinstance(data, dict) or data.get("schema") != PACKED_SCHEMA:
+        return data
+    return json.loads(gzip.decompress(base64.b64decode(data["data"])))
+
+
 def _iframe(document: str, title: str, height: int = 760) -> str:
     """A self-contained page in a sandboxed iframe (scripts run, no same origin)."""
     return (f'<iframe class="tftrace-report" title="{html.escape(title, quote=True)}" sandbox="allow-scripts" '
-            f'style="width:100%;height:{height}px;border:1px solid #d0d5dc" '
+            f'style="width:100%;height:{height}px;border:1px solid var(--jp-border-color2, rgba(128, 128, 128, 0.35))" '
             f'srcdoc="{html.escape(document, quote=True)}"></iframe>')
 
 
@@ -70,9 +97,10 @@ class DiffDisplay:
         return to_table(self.diff)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from .report import diff_report_html
+        from .fallback import diff_page
 
-        return {"text/html": _iframe(diff_report_html(self.diff), "tftrace comparison", 640), "text/plain": self.text()}
+        return {"text/html": _iframe(diff_page(self.diff, self.text()), "tftrace comparison", 640),
+                "text/plain": self.text()}
 
     def __repr__(self) -> str:
         return self.text()

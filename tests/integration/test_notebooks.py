@@ -10,6 +10,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tftrace.display import unpack  # outputs store the payload packed (gzip)
+
 pytestmark = pytest.mark.tf
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 MIME = "application/vnd.tftrace.payload+json"
@@ -24,8 +26,10 @@ def run(name: str, tmp_path, monkeypatch) -> list[dict]:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             assert len(json.dumps(output)) < 2_500_000, "a notebook output outgrew its budget"
+            if MIME in output.get("data", {}):  # a profile: packed payload + compressed fallback (~0.3 MB)
+                assert len(json.dumps(output)) < 350_000, "a %%tftrace output outgrew its budget"
             assert output.get("output_type") != "stream" or len(output.get("text", "")) < 20_000
-    return [o["data"][MIME] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    return [unpack(o["data"][MIME]) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
             if o.get("output_type") == "display_data" and MIME in o.get("data", {})]
 
 
@@ -49,7 +53,7 @@ def test_retracing_explained_then_fixed(tmp_path, monkeypatch):
     [normalize] = [f for f in before["functions"] if f["name"] == "normalize"]
     assert (normalize["calls"], normalize["traces"], len(normalize["retraces"])) == (6, 4, 3)
     assert "shape (16,) -> (32,)" in normalize["retraces"][2]["reason"]
-    assert re.fullmatch(r"In \[\d+\]", normalize["defined_at"]["cell"])  # defined in a cell, named as IPython does
+    assert re.fullmatch(r"Cell In\[\d+\]", normalize["defined_at"]["cell"])  # defined in a cell, named as IPython does
     [fixed] = [f for f in after["functions"] if f["name"] == "normalize_fixed"]
     assert (fixed["calls"], fixed["traces"], fixed["retraces"]) == (6, 1, [])
 

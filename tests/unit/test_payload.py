@@ -112,12 +112,13 @@ def test_report_embeds_payload_without_raw_markup(profile):
 
 
 def test_notebook_bundle_has_mime_html_and_text(profile):
-    from tftrace.display import ProfileDisplay
+    from tftrace.display import NOTEBOOK_LIMITS, ProfileDisplay, unpack
 
     bundle = ProfileDisplay(profile, run_id="r1")._repr_mimebundle_()
     assert set(bundle) == {payload.MIME_TYPE, "text/html", "text/plain"}
-    assert bundle[payload.MIME_TYPE]["timeline"]["count"] <= 40_000
-    assert bundle[payload.MIME_TYPE]["ops"]["count"] == min(1_500, len(profile.ops))
+    data = unpack(bundle[payload.MIME_TYPE])  # stored packed (gzip), see display.pack
+    assert data["timeline"]["count"] <= NOTEBOOK_LIMITS["max_events"]
+    assert data["ops"]["count"] == min(1_500, len(profile.ops))
     html_text = bundle["text/html"]
     assert html_text.startswith('<iframe class="tftrace-report"') and 'sandbox="allow-scripts"' in html_text
     assert "<script" not in html_text.split("srcdoc=", 1)[1]  # the report is attribute-escaped

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tftrace import load
-from tftrace.stats import stats_dict, to_csv
+from tftrace.stats import stats_dict
 from tftrace.store import Store
 
 
