@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from IPython.utils.capture import capture_output
 
 pytestmark = pytest.mark.tf
+MIME = "application/vnd.tftrace.payload+json"
 
 
 @pytest.fixture()
@@ -116,8 +118,10 @@ def test_line_magic_list_and_show(shell, home):
     from tftrace.store import Store
 
     run_id = Store().list()[0]["id"]
-    shown = shell.run_line_magic("tftrace", f"show {run_id}")
-    assert "MatMul" in shown.text()
+    with capture_output() as captured:  # shown once: displayed, no value to show again as Out[N]
+        assert shell.run_line_magic("tftrace", f"show {run_id}") is None
+    [shown] = captured.outputs
+    assert "MatMul" in shown.data["text/plain"] and MIME in shown.data
 
 
 def test_locations_name_the_cell_and_line_as_ipython_does(shell, home):
@@ -130,11 +134,11 @@ def test_locations_name_the_cell_and_line_as_ipython_does(shell, home):
     traced = shell.run_cell("%%tftrace --quiet --name located\nx = tf.ones((4,))\n@tf.function\n"
                             "def cell_triple(a):\n    return a * 3\ncell_double(x)\ncell_triple(x)\n"
                             "raise ValueError('where')", store_history=True)
-    # THEN both read "In [N]" with the cells' own execution counts and line numbers
+    # THEN both read "Cell In[N]" with the cells' own execution counts and line numbers
     profile = load(Store().list()[0]["id"])
     where = {f.name: f.defined_at for f in profile.functions}
-    assert where["cell_double"]["cell"] == f"In [{defined.execution_count}]" and where["cell_double"]["line"] == 2
-    assert where["cell_triple"]["cell"] == f"In [{traced.execution_count}]" and where["cell_triple"]["line"] == 3
+    assert where["cell_double"]["cell"] == f"Cell In[{defined.execution_count}]" and where["cell_double"]["line"] == 2
+    assert where["cell_triple"]["cell"] == f"Cell In[{traced.execution_count}]" and where["cell_triple"]["line"] == 3
     # and the traceback names the cell and line as a plain cell's would
     import traceback
 
@@ -165,13 +169,23 @@ def test_repeat_runs_the_cell_n_times_one_step_each_and_diff_compares_two_cells(
 
     steps = load(big).step_summary
     assert steps["source"] == "repeat" and steps["count"] == 6
-    shown = shell.run_line_magic("tftrace", f"diff {small} {big}")
-    found = shown.diff
-    assert found["a"]["run_id"] == small and found["a"]["steps"] == {"total": 6, "used": 5, "warmup": 1, "outliers": 0}
+    with capture_output() as captured:
+        assert shell.run_line_magic("tftrace", f"diff {small} {big}") is None
+    [shown] = captured.outputs
+    from tftrace.diff import diff
+    from tftrace.diff.table import to_table
+
+    found = diff(load(small), load(big), small, big)  # what the magic showed is this comparison
+    assert shown.data["text/plain"] == to_table(found)
+    steps_a = found["a"]["steps"]  # on a loaded machine a step may stand out as an outlier
+    assert found["a"]["run_id"] == small and (steps_a["total"], steps_a["warmup"]) == (6, 1)
+    assert steps_a["used"] + steps_a["outliers"] == 5 and steps_a["used"] >= 3
     matmul, = [r for r in found["rows"] if r["kind"] == "op" and r["key"] == "MatMul"]
     assert matmul["verdict"] == "slower" and matmul["low"] > 3, matmul  # 10x the matmuls per repeat
-    assert "tftrace comparison" in shown._repr_mimebundle_()["text/html"]
-    assert shell.run_line_magic("tftrace", f"diff {small} {big} --noise 5").diff["method"]["noise_pct"] == 5.0
+    assert "tftrace comparison" in shown.data["text/html"]
+    with capture_output() as captured:
+        shell.run_line_magic("tftrace", f"diff {small} {big} --noise 5")
+    assert captured.outputs[0].data["text/plain"] == to_table(diff(load(small), load(big), small, big, noise=0.05))
     from IPython.core.error import UsageError
 
     with pytest.raises(UsageError):

@@ -1,7 +1,9 @@
-"""Locations in the user's terms: a notebook cell ("In [7]", line 3) or a file and line.
+"""Locations in the user's terms: a notebook cell as IPython's tracebacks name it
+(``Cell In[7], line 3``) or a file and line.
 
-A live trace records which file each notebook cell was compiled to (``capture.cells``);
-every location the analysis emits ({file, line, cell}) is resolved against it here.
+A live trace records which file each notebook cell was compiled to and IPython's name for
+it (``capture.cells``); every location the analysis emits ({file, line, cell}) is resolved
+against it here. Runs stored before carry ``In [7]``, read the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ def locate(where: dict | None, cells: dict) -> dict:
 
 
 def label(where: dict) -> str:
-    """``In [7], line 3`` for a cell, ``file.py:12`` otherwise ("" when unknown)."""
+    """``Cell In[7], line 3`` for a cell, ``file.py:12`` otherwise ("" when unknown)."""
     if not where:
         return ""
     if where.get("cell"):

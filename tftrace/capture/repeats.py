@@ -15,10 +15,15 @@ from ..analysis.steps import REPEAT_MARKER
 def run_repeated(body, times: int):
     """Call ``body()`` ``times`` times, each inside a repeat marker; its last value. An exception
     stops the repeats and propagates (the repeats before it are in the profile)."""
-    import tensorflow as tf
-
     value = None
     for n in range(1, times + 1):
-        with tf.profiler.experimental.Trace(REPEAT_MARKER, step_num=n, _r=1):
+        with repeat_step(n):
             value = body()
     return value
+
+
+def repeat_step(n: int):
+    """The step marker of the ``n``-th repeat (a context manager)."""
+    import tensorflow as tf
+
+    return tf.profiler.experimental.Trace(REPEAT_MARKER, step_num=n, _r=1)
