@@ -2,7 +2,10 @@
 
 ``/2`` keeps every ``/1`` field and adds: per function its tracing time, execution per
 call (min / median / p95 / max) and where it is defined; per op its creating line and
-Keras layer; the captured function graphs; the flame tree of a live trace.
+Keras layer; the captured function graphs; the flame tree of a live trace; the kernels
+grouped by kernel and launch shape (``kernels_by_name``, XProf's kernel_stats rows, with
+each kernel's ops) or by op (``kernels_by_op``, with ``group="op"``); and per GPU how busy
+it was (``gpu_utilisation``).
 """
 
 from __future__ import annotations
@@ -27,9 +30,14 @@ def _rounded(value):
     return round(value, 3) if isinstance(value, float) else value
 
 
-def stats_dict(profile, top: int | None = None) -> dict:
+def stats_dict(profile, top: int | None = None, group: str = "kernel") -> dict:
+    from .analysis import kernel_groups
+
     ops = profile.ops[:top] if top else profile.ops
     kernels = profile.kernels[:top] if top else profile.kernels
+    by_name = kernel_groups.by_kernel(profile.kernels)
+    extra = {"kernels_by_op": kernel_groups.by_op(profile.kernels)[:top] if top else kernel_groups.by_op(profile.kernels)} \
+        if group == "op" else {}
     return {
         "schema": SCHEMA,
         "source": profile.source,
@@ -37,6 +45,10 @@ def stats_dict(profile, top: int | None = None) -> dict:
         "devices": [{"name": d.name, "host": d.host, "kind": d.kind, "events": d.events} for d in profile.devices],
         "ops": [_with_location(row, op) for row, op in zip(_rows(ops, _OP_FIELDS), ops)],
         "kernels": _rows(kernels, _KERNEL_FIELDS),
+        "kernels_by_name": by_name[:top] if top else by_name,
+        **extra,
+        "gpu_utilisation": list(profile.gpu_utilisation),
+        "workers": dict(profile.workers or {}),
         "memcpy": [{"device": m.device, "direction": m.direction, "op": m.op, "count": m.count,
                     "bytes": m.bytes, "total_us": _rounded(m.total_us)} for m in profile.memcpy],
         "functions": [_function(f) for f in profile.functions],
@@ -80,11 +92,11 @@ def _flame(node: dict) -> dict:
     return out
 
 
-def to_json_bytes(profile, top: int | None = None) -> bytes:
+def to_json_bytes(profile, top: int | None = None, group: str = "kernel") -> bytes:
     """Compact UTF-8 JSON (orjson: the stats of a large GPU profile are megabytes; it is ~5x faster)."""
     import orjson
 
-    return orjson.dumps(stats_dict(profile, top))
+    return orjson.dumps(stats_dict(profile, top, group))
 
 
 
@@ -105,10 +117,10 @@ def _ellipsize(text: str, width: int) -> str:
     return text if len(text) <= width else "…" + text[-(width - 1):]
 
 
-def to_table(profile, top: int | None = 20) -> str:
+def to_table(profile, top: int | None = 20, group: str = "kernel") -> str:
     lines = [f"tftrace: {profile.source or profile.name}  ({profile.event_count:,} events, "
              f"{profile.duration_us / 1e3:,.1f} ms)"]
-    lines += findings_table(profile.findings) + steps_table(profile.step_summary)
+    lines += findings_table(profile.findings) + steps_table(profile.step_summary) + workers_table(profile.workers)
     total_self = sum(op.self_us for op in profile.ops) or 1.0
     hosts = len(profile.hosts) > 1
     host_head = f"{'host':<24} " if hosts else ""
@@ -118,16 +130,68 @@ def to_table(profile, top: int | None = 20) -> str:
         lines.append(f"{op.self_us:12,.1f} {100 * op.self_us / total_self:6.2f} {op.count:7d}  {op.mode:<5} "
                      f"{host}{_ellipsize(op.device, 16):<16} {_ellipsize(op.type, 22):<22} {op.name}")
     if profile.kernels:
-        lines.append("")
-        lines.append(f"{'total us':>12} {'count':>7}  {'device':<16} {'op':<40} kernel")
-        for k in profile.kernels[:top]:
-            lines.append(f"{k.total_us:12,.1f} {k.count:7d}  {_ellipsize(k.device, 16):<16} "
-                         f"{_ellipsize(k.op or '?', 40):<40} {_ellipsize(k.name, 80)}")
+        lines += [""] + (kernels_by_op_table(profile.kernels, top) if group == "op"
+                         else kernels_by_name_table(profile.kernels, top))
+    if profile.gpu_utilisation:
+        lines += [""] + gpu_table(profile.gpu_utilisation)
     if profile.functions:
         lines += [""] + function_table(profile.functions)
     for warning in profile.warnings:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)
+
+
+def kernels_by_name_table(kernels, top: int | None) -> list[str]:
+    """One line per kernel and launch shape (XProf's kernel_stats rows), its short name, then the op
+    (numbers folded) that spent most of its time."""
+    from .analysis.kernel_groups import by_kernel
+
+    rows = by_kernel(kernels)
+    total = sum(r["total_us"] for r in rows) or 1.0
+    lines = [f"GPU kernels by kernel and launch shape: {len(rows)} ({sum(r['count'] for r in rows):,} launches)",
+             f"{'total us':>12} {'%':>6} {'count':>7} {'avg us':>9}  {'grid':<10} {'block':<10} {'regs':>4}  kernel"
+             "  <- top op (share)"]
+    for r in rows[:top]:
+        top_op = r["op_groups"][0] if r["op_groups"] else None
+        launched = f"  <- {_ellipsize(top_op['pattern'] or '?', 70)} ({top_op['share_pct']:.0f}%)" if top_op else ""
+        lines.append(f"{r['total_us']:12,.1f} {100 * r['total_us'] / total:6.2f} {r['count']:7d} {r['avg_us']:9,.1f}  "
+                     f"{r['grid']:<10} {r['block']:<10} {r['registers']:>4}  {r['short_name']}{launched}")
+    return lines
+
+
+def kernels_by_op_table(kernels, top: int | None) -> list[str]:
+    """One line per TensorFlow op that launched kernels: its kernel time and its main kernel."""
+    from .analysis.kernel_groups import by_op
+
+    rows = by_op(kernels)
+    lines = [f"GPU kernels by TensorFlow op: {len(rows)}",
+             f"{'total us':>12} {'count':>7} {'kernels':>7}  {'op':<60} main kernel"]
+    for r in rows[:top]:
+        main = r["kernels"][0]["short_name"] if r["kernels"] else ""
+        lines.append(f"{r['total_us']:12,.1f} {r['count']:7d} {len(r['kernels']):7d}  "
+                     f"{_ellipsize(r['op'] or '(no op)', 60):<60} {main}")
+    return lines
+
+
+def gpu_table(rows: list) -> list[str]:
+    """Per GPU: busy time over the span, the active window and the steps, kernels and copies."""
+    lines = ["GPU busy (kernels and copies, overlaps once):",
+             f"{'device':<16} {'busy us':>12} {'% span':>7} {'% active':>8} {'% steps':>7} {'kernel us':>11} "
+             f"{'memcpy us':>10}  idle gaps"]
+    for r in rows:
+        steps = r.get("steps") or {}
+        step_pct = f"{steps['busy_pct']:7.2f}" if steps.get("busy_pct") is not None else f"{'-':>7}"
+        gaps = r.get("gaps") or []
+        longest = max((g["duration_us"] for g in gaps), default=0.0)
+        gap_text = (f"{r.get('gaps_total', len(gaps))} >= {r['gap_threshold_us'] / 1e3:g} ms (longest {longest / 1e3:,.1f} ms)"
+                    if gaps else "-")
+        lines.append(f"{_ellipsize(r['device'], 16):<16} {r['busy_us']:12,.1f} {r['busy_pct'] or 0:7.2f} "
+                     f"{r['active_busy_pct'] or 0:8.2f} {step_pct} {r['kernel_us']:11,.1f} {r['memcpy_us']:10,.1f}  {gap_text}")
+        for stream in r.get("streams") or []:
+            work = f"{stream['kernels']} kernels" if stream["kernels"] else ""
+            work += (", " if work and stream["copies"] else "") + (f"{stream['copies']} copies" if stream["copies"] else "")
+            lines.append(f"  {_ellipsize(stream['name'], 26):<26} {stream['busy_us']:12,.1f}  {stream['kind']:<7} {work}")
+    return lines
 
 
 FUNCTIONS_NOTE = ("tf.functions: a trace builds the graph for a new input signature; the first is expected, "
@@ -173,6 +237,29 @@ def findings_table(findings: list) -> list[str]:
         lines.append(f"{n}. [{f['severity']}] {f['title']}" + (f"  ({where})" if where else ""))
         lines.append(f"   {f['evidence']}")
         lines.append(f"   fix: {f['fix']}")
+    return lines
+
+
+def workers_table(workers: dict) -> list[str]:
+    """A multi-worker capture: each requested worker, captured or missing, its steps and collectives."""
+    requested = (workers or {}).get("requested", [])
+    rows = {r["host"]: r for r in (workers or {}).get("rows", [])}
+    if not requested and len(rows) < 2:
+        return []
+    offsets = (workers.get("clock") or {}).get("offsets_us", {})
+    lines = ["", f"{'worker':<28} {'steps':>6} {'median ms':>10} {'collective ms':>14} {'waiting ms':>11} "
+                 f"{'last':>9} {'offset us':>10}  address / status"]
+    listed = requested or [{"host": h, "address": "", "status": "captured", "reason": ""} for h in rows]
+    for req in listed:
+        r = rows.get(req.get("host", ""))
+        status = "" if req["status"] == "captured" else f"  missing: {req['reason']}"
+        if r is None:
+            lines.append(f"{'-':<28} {'':>6} {'':>10} {'':>14} {'':>11} {'':>9} {'':>10}  {req['address']}{status}")
+            continue
+        last = f"{r['last_to_start']}/{r['instances']}" if r["instances"] else "-"
+        lines.append(f"{_ellipsize(r['host'], 28):<28} {r['steps']:6d} {r['step_median_us'] / 1e3:10,.2f} "
+                     f"{r['collective_us'] / 1e3:14,.1f} {r['waiting_us'] / 1e3:11,.1f} {last:>9} "
+                     f"{offsets.get(r['host'], 0.0):10,.1f}  {req['address']}{status}")
     return lines
 
 

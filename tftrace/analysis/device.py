@@ -4,7 +4,8 @@ Each kernel launch on a stream line is attributed to a TensorFlow op from, in or
 its ``tf_op`` / ``annotation`` / ``level 0`` stat, the derived ``TensorFlow Ops`` line
 of its plane (the op span covering the kernel), the host event that launched it
 (same ``correlation_id``). Kernels aggregate per (kernel, op, grid, block); device
-ops are the kernels grouped by op.
+ops are the kernels grouped by op; how busy the device and each stream were comes from
+the same launches (``gpu_busy``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import KernelStat, MemcpyStat, OpStat
-from . import names, nesting
+from . import gpu_busy, names, nesting
 from .aggregate import accumulate
 from .occupancy import occupancy_pct
 
@@ -45,6 +46,8 @@ class _Launch:
     duration_ps: int
     details: dict
     eager: bool
+    start_ps: int = 0
+    stream: str = ""  # the stream line's name
 
 
 def _op_from_stats(stats: dict) -> str:
@@ -96,7 +99,7 @@ def _launches(plane, correlation) -> tuple[list, list]:
             if not op and "kernel_details" in stats:  # copies are often not launched by an op at all
                 op, source = correlation().get(stats.get("correlation_id"), ""), "correlation"
             launch = _Launch(name, op, source if op else "", duration,
-                             stats, bool(stats.get("is_eager") or 0))
+                             stats, bool(stats.get("is_eager") or 0), starts[i], line.display_name)
             if "kernel_details" in stats:
                 if duration > 0:
                     launch.details = parse_details(stats["kernel_details"])
@@ -171,14 +174,15 @@ def _round_times(rows: list, fields=("total_us", "self_us", "min_us", "max_us"))
 
 
 def device_tables(plane, correlation):
-    """(kernel rows, device op rows, memcpy rows) for one GPU plane.
+    """(kernel rows, device op rows, memcpy rows, busy summary) for one GPU plane.
 
     ``correlation()`` returns the correlation_id -> host op map; it is called only
-    when a kernel has no op from its stats or the TensorFlow Ops line.
+    when a kernel has no op from its stats or the TensorFlow Ops line. The busy summary is
+    ``gpu_busy.plane_busy``'s plain dict (busy time per device and stream).
     """
     kernels, copies = _launches(plane, correlation)
     return (_round_times(_kernel_rows(plane, kernels)), _round_times(_device_op_rows(plane, kernels)),
-            _round_times(_copy_rows(plane, copies)))
+            _round_times(_copy_rows(plane, copies)), gpu_busy.plane_busy(plane, kernels, copies))
 
 
 def host_ops_by_correlation(host_plane, is_op: list) -> dict:
