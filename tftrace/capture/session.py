@@ -14,7 +14,7 @@ import threading
 
 from ..errors import EmptyProfileError, NestedTraceError
 from ..model import Profile
-from .profiler import TfProfiler
+from .profiler import TfProfiler, import_tensorflow, require_tensorflow
 
 _lock = threading.Lock()
 _active: "Trace | None" = None
@@ -34,7 +34,8 @@ def _say_once(message: str) -> None:
 
 
 class Trace:
-    def __init__(self, name: str = "", python: bool = True, store: bool = True, home: str | None = None):
+    def __init__(self, name: str = "", python: bool = True, store: bool = True, home: str | None = None,
+                 workers=None, workers_ms: int = 5000):
         self.name = name
         self.python = python
         self.store = store
@@ -48,6 +49,9 @@ class Trace:
         self._graphs = None
         self._warnings: list[str] = []
         self._machine = None
+        self._workers = None  # remote workers traced alongside (``workers``: host:port,...)
+        self._worker_spec = (workers, workers_ms)
+        self._started_at = 0.0
 
     def __enter__(self) -> "Trace":
         global _active
@@ -64,7 +68,7 @@ class Trace:
         return self
 
     def _start(self) -> None:
-        import tensorflow  # noqa: F401 - imported before sampling starts, so it is not in the stacks
+        import_tensorflow()  # imported before sampling starts, so it is not in the stacks
 
         if self.python and os.environ.get("TFTRACE_NO_PYTHON") != "1":
             from .pyspy import PySpySampler
@@ -79,7 +83,20 @@ class Trace:
         self._machine = MachineLoad()
         self._profiler = TfProfiler()
         self._profiler.start()
+        self._start_workers()
         self._install_hooks()
+
+    def _start_workers(self) -> None:
+        import time
+
+        self._started_at = time.time()
+        addresses, duration_ms = self._worker_spec
+        if not addresses:
+            return
+        from .remote import WorkerWindow
+
+        self._workers = WorkerWindow(addresses, duration_ms)
+        self._workers.start(import_tensorflow())
 
     def _warn(self, problem: str | None) -> None:
         """A capture problem: in the profile's warnings, and said once in this process."""
@@ -121,6 +138,11 @@ class Trace:
         self._describe_functions(capture)
         for name, hook in self._hooks.items():
             capture[name] = hook.results()
+        if self._workers is not None:  # the workers' window ends on its own: wait for it
+            import time
+
+            self._warn(self._workers.note(time.time() - self._started_at))
+            blobs = {**blobs, **self._workers.finish()}
         return blobs, capture
 
     def _describe_functions(self, capture: dict) -> None:
@@ -169,7 +191,12 @@ class Trace:
         from ..analysis import analyze_bytes, merge_capture
 
         try:
-            return analyze_bytes(blobs, name=self.name, source=self.name or "trace", capture=capture)
+            profile = analyze_bytes(blobs, name=self.name, source=self.name or "trace", capture=capture)
+            if self._workers is not None:
+                from .remote import record_workers
+
+                record_workers(profile, self._workers.workers)
+            return profile
         except EmptyProfileError:
             profile = Profile(name=self.name, source=self.name or "trace", xspaces=dict(blobs))
             profile.warnings.append("nothing ran on TensorFlow during the trace (the profiler recorded no events)")
@@ -184,6 +211,17 @@ class Trace:
         self.run_id, self.saved_to = kept.run_id, kept.path
 
 
-def trace(name: str = "", python: bool = True, store: bool = True, home: str | None = None) -> Trace:
-    """Profile the TensorFlow work inside a ``with`` block; ``.profile`` afterwards."""
-    return Trace(name=name, python=python, store=store, home=home)
+def trace(name: str = "", python: bool = True, store: bool = True, home: str | None = None,
+          workers=None, workers_ms: int = 5000) -> Trace:
+    """Profile the TensorFlow work inside a ``with`` block; ``.profile`` afterwards.
+
+    ``workers`` ("host:port,..." of ``tftrace.serve`` / TensorFlow profiler servers) are
+    traced too, for ``workers_ms`` from the start, each as a host of the same profile.
+    Without TensorFlow in this Python: TensorFlowMissingError (one line, also for ``tftrace
+    run`` and ``%%tftrace``) before anything starts; one that fails to import raises it on entry."""
+    require_tensorflow()
+    if workers:
+        from .remote import parse_addresses
+
+        parse_addresses(workers)  # a bad address is an error before anything starts
+    return Trace(name=name, python=python, store=store, home=home, workers=workers, workers_ms=workers_ms)
