@@ -156,6 +156,13 @@ class Profile:
     memory: dict = field(default_factory=dict)
     # how busy the machine was during a live trace: {cpus, others_pct, steal_pct, own_pct} (capture/machine.py)
     machine: dict = field(default_factory=dict)
+    # per GPU that ran something: busy time (kernels and copies, overlaps once) over the span and the steps,
+    # per stream, and the idle gaps with the host's events meanwhile (analysis/gpu_busy.py)
+    gpu_utilisation: list = field(default_factory=list)
+    # a multi-worker capture: {requested: [{address, host, status: captured|missing, reason, attempts, window_s}],
+    # clock: {reference, offsets_us: {host: us}, method, pairs}, rows: [per worker: steps, step time, collectives
+    # split into transfer and waiting], straggler: {...} or absent} (capture/remote.py, analysis/workers.py)
+    workers: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     error: str = ""  # the exception the traced code raised, if any
     xspaces: dict = field(default_factory=dict, repr=False)  # host -> XSpace bytes
@@ -207,11 +214,21 @@ class Profile:
         from .export.tensorboard import export
         return export(self, logdir)
 
+    def to_pandas(self) -> dict:
+        """{table name: pandas DataFrame} (ops, kernels, functions, steps, ...; see ``frames.TABLES``)."""
+        from .frames import to_pandas
+        return to_pandas(self)
+
     def show(self):
         from .display import show
         return show(self)
 
     def widget(self):
         """A live widget (needs the kernel): the views plus on-demand full timeline."""
-        from .widget import ProfileWidget
+        try:
+            from .widget import ProfileWidget
+        except ImportError as exc:
+            from .errors import TftraceError
+
+            raise TftraceError(f"Profile.widget() needs anywidget ({exc}): pip install 'tftrace[jupyter]'") from None
         return ProfileWidget(self)

@@ -109,8 +109,41 @@ def _ops(profile, strings, limit=None):
 
 
 def _kernels(profile, strings, limit=None):
-    return _table(profile.kernels[:limit], strings, ("name", "op", "device", "grid", "block", "op_source"),
-                  ("count", "total_us", "min_us", "max_us", "registers", "shared_mem_bytes", "occupancy_pct"))
+    """Kernel rows per (device, kernel, op, launch shape), with each kernel's short name (``short_name``)."""
+    from .analysis.kernel_names import short_name
+
+    rows = profile.kernels[:limit]
+    table = _table(rows, strings, ("name", "op", "device", "grid", "block", "op_source"),
+                   ("count", "total_us", "min_us", "max_us", "registers", "shared_mem_bytes", "occupancy_pct"))
+    table["columns"]["short_name"] = strings.ids(short_name(k.name) for k in rows)
+    table["text"].append("short_name")
+    return table
+
+
+MAX_GROUP_OPS = 200  # ops listed under one kernel group (the rest counted in ``ops_omitted``)
+
+
+def _kernels_by_name(profile, strings, limit=None) -> list[dict]:
+    """XProf's kernel_stats rows (kernel name and launch shape over every device): name, short_name and
+    family as string ids, the launch shape, times, ``ops`` as [op id, launches, us, share %] (at most
+    MAX_GROUP_OPS, most time first), ``op_groups`` as [pattern id, ops, launches, us, share %] (ops with
+    their layer/replica numbers folded) and ``devices`` as [device id, launches, us]."""
+    from .analysis.kernel_groups import by_kernel
+
+    out = []
+    for row in by_kernel(profile.kernels)[:limit]:
+        ops = row.pop("ops")
+        groups = row.pop("op_groups")
+        devices = row.pop("devices")
+        row.update(name=strings.id(row["name"]), short_name=strings.id(row["short_name"]),
+                   family=strings.id(row["family"]),
+                   ops=[[strings.id(o["op"]), o["count"], o["total_us"], o["share_pct"]] for o in ops[:MAX_GROUP_OPS]],
+                   ops_total=len(ops),
+                   op_groups=[[strings.id(g["pattern"]), g["ops"], g["count"], g["total_us"], g["share_pct"]]
+                              for g in groups[:MAX_GROUP_OPS]],
+                   devices=[[strings.id(d["device"]), d["count"], d["total_us"]] for d in devices])
+        out.append(row)
+    return out
 
 
 def _edge_source(name: str) -> str:
@@ -203,15 +236,28 @@ def _int64(column) -> np.ndarray:
     return np.frombuffer(column, np.int64) if len(column) else np.zeros(0, np.int64)
 
 
+def _longest(index, start, duration, max_events: int | None):
+    """Events of one lane (name index, start, duration), only its ``max_events`` longest (in ns) when it has
+    more: no other event of the lane can be among the timeline's longest."""
+    if max_events is None or len(start) <= max_events:
+        return index, start, duration
+    longest = np.argpartition(-np.minimum(duration // 1000, _U32), max_events)[:max_events]
+    return index[longest], start[longest], duration[longest]
+
+
 def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
     """The events of every non-empty line of every plane, as packed columns."""
     from .analysis import parse
+    from .analysis.workers import aligned_origin_ns
 
     lanes, lane_ids, starts, durations, names = [], [], [], [], []
     origin = None
+    total = 0  # events in all lanes (a lane longer than ``max_events`` keeps only its longest here)
+    labels = dict(zip(profile.xspaces, profile.hosts))
     for host, data in profile.xspaces.items():
         space = parse(data, source=host, lazy=True)  # each line's events freed once its columns are read
-        origin = space.origin_ns if origin is None else min(origin, space.origin_ns)
+        base_ns = aligned_origin_ns(profile, labels.get(host, host), space)  # several workers: one clock
+        origin = base_ns if origin is None else min(origin, base_ns)
         for plane in space.planes:
             name_ids = np.array(strings.ids(plane.event_names), np.int32)
             for line in plane.lines:
@@ -220,12 +266,15 @@ def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
                 lane = len(lanes)
                 lanes.append({"name": line.display_name or str(line.id), "device": plane.name, "host": host,
                               "derived": bool(line.derived)})
-                lane_ids.append(np.full(len(line), lane, np.uint16))
-                start = _int64(line.start_ps)
-                starts.append(start + (space.origin_ns - origin) * 1000 if origin else start)
-                durations.append(_int64(line.duration_ps))
-                names.append(name_ids[_int64(line.name_index)])
-                line.drop_message()
+                total += len(line)
+                parts = [_longest(*chunk, max_events) for chunk in line.column_chunks(np)]  # a chunk at a time
+                index, start, duration = _longest(*(np.concatenate(p) for p in zip(*parts)), max_events)
+                del parts
+                lane_ids.append(np.full(len(start), lane, np.uint16))
+                starts.append(start + (base_ns - origin) * 1000 if base_ns != origin else start)
+                durations.append(duration)
+                names.append(name_ids[index])
+                line.release()
     if not lanes:
         return {"lanes": [], "count": 0, "dropped": 0, "origin_us": 0.0}
     lane = np.concatenate(lane_ids)
@@ -233,9 +282,10 @@ def timeline(profile, strings: Strings, max_events: int | None = None) -> dict:
     dur_ns = np.minimum(np.concatenate(durations) // 1000, _U32).astype(np.uint32)
     name = np.concatenate(names)
     dropped, min_kept_ns = 0, 0
-    if max_events is not None and len(lane) > max_events:
-        keep = np.argpartition(-dur_ns.astype(np.int64), max_events)[:max_events]
-        dropped = len(lane) - max_events
+    if max_events is not None and total > max_events:
+        keep = (np.argpartition(-dur_ns.astype(np.int64), max_events)[:max_events] if len(lane) > max_events
+                else slice(None))
+        dropped = total - max_events
         min_kept_ns = int(dur_ns[keep].min())
         lane, start_ns, dur_ns, name = lane[keep], start_ns[keep], dur_ns[keep], name[keep]
     order = np.lexsort((start_ns, lane))
@@ -268,6 +318,9 @@ def build(profile, max_events: int | None = None, max_ops: int | None = None, ma
         "warnings": list(profile.warnings),
         "ops": _ops(profile, strings, max_ops),
         "kernels": _kernels(profile, strings, max_kernels),
+        "kernels_by_name": _kernels_by_name(profile, strings, max_kernels),
+        "gpu_utilisation": list(profile.gpu_utilisation),
+        "workers": dict(profile.workers or {}),
         "totals": {"ops": len(profile.ops), "kernels": len(profile.kernels)},
         "memcpy": [row_dict(m) for m in profile.memcpy],
         "functions": [row_dict(f) for f in profile.functions],
@@ -420,6 +473,11 @@ def _memory(memory, strings: Strings) -> dict:
 
 
 def _charts(profile) -> dict:
+    """The top-ops picture; none where matplotlib is not installed (it comes with tftrace[jupyter])."""
+    from importlib.util import find_spec
+
+    if find_spec("matplotlib") is None:
+        return {}
     from .charts import top_ops_png
 
     png = top_ops_png(profile)

@@ -12,7 +12,9 @@ from __future__ import annotations
 from ..errors import EmptyProfileError
 from ..model import Device, Profile
 from . import device as gpu
+from . import gpu_busy, vector
 from .memory import memory_profile
+from .workers import analyze_workers
 from .parallel import map_balanced
 from .findings import find
 from .step_ops import step_op_samples
@@ -57,7 +59,8 @@ def _warnings(space: Space, host: str, profile: Profile) -> list[str]:
 
 
 def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
-            site_of_call: dict | None = None, step_ops: bool = True, drop_messages: bool = False) -> Profile:
+            site_of_call: dict | None = None, step_ops: bool = True, drop_messages: bool = False,
+            tracing_ps: dict | None = None) -> Profile:
     """Build a Profile from {host: Space}; raise EmptyProfileError if no events at all.
 
     ``processes`` > 1 shares the work among forked processes (command line only: see
@@ -65,7 +68,10 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
     call number): call site id}, from the hooks) fills ``Profile.call_ops``. ``step_ops=False``
     leaves ``Profile.step_ops`` empty (``tftrace stats`` does not need them: one pass fewer).
     ``drop_messages`` frees the parsed protobuf of ``spaces`` once the last pass that reads
-    stats is done (the caller no longer needs them: ``analyze_bytes``).
+    stats is done (the caller no longer needs them: ``analyze_bytes``). ``tracing_ps`` ({function: {call
+    index: ps}}, from the hooks) is the tracing time the step breakdown takes out of TensorFlow's runtime.
+    With one process and numpy already imported (a notebook kernel), the per-event passes are numpy
+    array operations (``vector``): the same Profile.
     """
     profile = Profile(name=name, source=source)
     labels = _host_labels(spaces)
@@ -73,10 +79,14 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
     for host, space in zip(labels, spaces):
         for plane in space.planes:
             plane.hostname = host
-    pieces = Pieces(spaces, site_of_call, keep_self_times=step_ops and processes == 1)
+    np = vector.available() if processes == 1 else None
+    keep = (step_ops or bool(site_of_call)) if np is not None else step_ops and processes == 1
+    pieces = Pieces(spaces, site_of_call, keep_self_times=keep, np=np)
     results = map_balanced(pieces.run, pieces.keys, pieces.weights, processes)
     span_ps = 0
     step_space = None
+    gpu_parts: list = []
+    busy_by_host: dict = {}  # several hosts: each one's busy intervals, for the per-worker analysis
     for s, (host, space) in enumerate(zip(labels, spaces)):
         rows = pieces.combine(results, s)
         profile.hosts.append(host)
@@ -85,8 +95,11 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
         profile.memcpy += rows["memcpy"]
         profile.functions += rows["functions"]
         profile.steps += rows["steps"]
+        gpu_parts += rows["gpu_busy"]
+        if len(spaces) > 1:
+            busy_by_host[host] = rows["busy"]
         if rows["steps"] and step_space is None:  # steps are read on the first host that has any
-            profile.busy, step_space = rows["busy"], space
+            profile.busy, step_space, step_host = rows["busy"], space, host
         for site, ops in rows["call_ops"].items():
             mine = profile.call_ops.setdefault(site, {})
             for op, us in ops.items():
@@ -95,24 +108,46 @@ def analyze(spaces: dict, name: str = "", source: str = "", processes: int = 1,
         profile.warnings += _warnings(space, host, profile)
         span_ps = max(span_ps, rows["span_ps"])
     del pieces, results, rows  # the pieces' sums and intervals (tens of MB on 10^6 events) before the passes below
+    if np is not None:
+        vector.trim()
     total = sum(space.event_count for space in spaces)
     if total == 0:
         raise EmptyProfileError(f"{source or 'profile'}: the profile holds no events: nothing ran on TensorFlow while it was recorded")
     profile.event_count = total
     profile.duration_us = span_ps / 1e6
     profile.memory = memory_profile(spaces, labels)
+    worker_findings = []
+    if len(spaces) > 1:  # collectives are read from the events: before the messages go
+        profile.workers, worker_findings = analyze_workers(labels, spaces, profile.steps, busy_by_host)
+        del busy_by_host
     if drop_messages:  # the passes below read columns and names only
         for space in spaces:
             space.drop_messages()
     if not profile.ops and not profile.kernels and not profile.functions:
         profile.warnings.append("no TensorFlow op ran during the trace (only runtime events were recorded)")
-    profile.step_summary = summarize(profile.steps, profile.busy, eager_ops=eager_op_count(profile))
+    # several hosts: the steps of the host whose busy intervals split them (each worker's: ``workers``)
+    steps = [s for s in profile.steps if s.host == step_host] if step_space is not None and len(spaces) > 1 \
+        else profile.steps
+    profile.step_summary = summarize(steps, profile.busy, tracing_ps, eager_ops=eager_op_count(profile))
+    profile.gpu_utilisation = gpu_busy.finish(gpu_parts, span_ps, profile.step_summary,
+                                              profile.steps[0].host if profile.steps else "", _host_planes(spaces, labels))
     if step_ops and step_space is not None:
         profile.step_ops = step_op_samples(step_space, profile.step_summary)
-    profile.findings = find(profile)
+    for space in spaces:  # the kept self times (20-24 bytes an op event) are read by the step ops alone
+        for plane in space.planes:
+            for line in plane.lines:
+                line.self_times = None
+    if np is not None:
+        vector.trim()
+    profile.findings = find(profile, worker_findings)
     profile.ops.sort(key=lambda r: r.self_us, reverse=True)
     profile.kernels.sort(key=lambda r: r.total_us, reverse=True)
     return profile
+
+
+def _host_planes(spaces: list, labels: list) -> dict:
+    """{host label: its /host:CPU plane} (what the host did while a GPU was idle)."""
+    return {label: space.plane("/host:CPU") for label, space in zip(labels, spaces) if space.plane("/host:CPU")}
 
 
 def _host_labels(spaces: dict) -> list[str]:
@@ -146,13 +181,20 @@ def analyze_bytes(blobs: dict, name: str = "", source: str = "", capture: dict |
     if not keep_raw:
         blobs.clear()
         raw.clear()
+    tracing = None
+    if capture:
+        from .capture_merge import tracing_by_call
+
+        tracing = tracing_by_call(capture.get("functions", []))
     profile = analyze(spaces, name=name, source=source, processes=processes, site_of_call=call_sites(capture),
-                      step_ops=step_ops, drop_messages=True)
+                      step_ops=step_ops, drop_messages=True, tracing_ps=tracing)
     for space in spaces.values():
         space.release()
     profile.xspaces = raw
     if capture:
-        merge_capture(profile, capture)
+        from .capture_merge import merge_capture as merge
+
+        merge(profile, capture, steps=False)  # the step breakdown had the calls' tracing already
     release_free_memory()
     return profile
 

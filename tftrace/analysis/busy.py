@@ -46,12 +46,18 @@ def host_categories(plane, parsed, is_eager) -> list:
             continue
         op = parsed[i]
         if op.category == names.TENSORFLOW:
-            out.append("input" if op.type in INPUT_TYPES else "host_compute")
+            out.append("input" if op.type in INPUT_TYPES else "collectives" if is_collective(op.type) else "host_compute")
         elif op.category == names.DATASET and is_root_iterator(name):
             out.append("input")
         else:
             out.append(None)
     return out
+
+
+def is_collective(op_type: str) -> bool:
+    """A cross-worker/device collective op (CollectiveReduceV2, NcclAllReduce, ...): the step waits on peers there."""
+    return (op_type.startswith("Collective") and "Group" not in op_type and "Initialize" not in op_type) \
+        or op_type.startswith("Nccl")
 
 
 def is_root_iterator(event_name: str) -> bool:

@@ -23,8 +23,11 @@ class Windows:
     They are the hooks' own ``tftrace.call`` events (the XSpace's clock), each mapped to
     its call site by (function, call number)."""
 
-    def __init__(self, plane=None, site_of_call: dict | None = None):
-        spans = sorted(_call_spans(plane, site_of_call)) if plane is not None and site_of_call else []
+    def __init__(self, plane=None, site_of_call: dict | None = None, spans: list | None = None):
+        """``spans``: the (start, end, site id) of the calls, when read already (``line_call_spans``)."""
+        if spans is None:
+            spans = _call_spans(plane, site_of_call) if plane is not None and site_of_call else []
+        spans = sorted(spans)
         self.starts = [s for s, _, _ in spans]
         self.ends = [e for _, e, _ in spans]
         self.sites = [site for _, _, site in spans]
@@ -41,15 +44,23 @@ class Windows:
 def _call_spans(plane, site_of_call: dict) -> list[tuple]:
     if CALL_EVENT not in plane.event_names:
         return []
-    call_index = plane.event_names.index(CALL_EVENT)
-    out = []
-    for line in plane.lines:
+    return [span for line in plane.lines for span in line_call_spans(line, site_of_call)]
+
+
+def line_call_spans(line, site_of_call: dict, events: list | None = None) -> list[tuple]:
+    """(start, end, site id) of one thread's calls (``events``: their positions, when known)."""
+    names = line.plane.event_names
+    if CALL_EVENT not in names:
+        return []
+    if events is None:
+        call_index = names.index(CALL_EVENT)
         events = [i for i, n in enumerate(line.name_index) if n == call_index]
-        for i, stats in zip(events, line.select_stats(events, ("function", "call"))):
-            site = site_of_call.get((str(stats.get("function")), _int(stats.get("call"))))
-            if site is not None:
-                start = line.start_ps[i]
-                out.append((start, start + line.duration_ps[i], site))
+    out = []
+    for i, stats in zip(events, line.select_stats(events, ("function", "call"))):
+        site = site_of_call.get((str(stats.get("function")), _int(stats.get("call"))))
+        if site is not None:
+            start = line.start_ps[i]
+            out.append((start, start + line.duration_ps[i], site))
     return out
 
 

@@ -236,8 +236,9 @@ def merge_python(profile, doc: dict | None, function_records: list[dict], cells:
     profile.flame = flame_tree(doc, function_records, profile.call_ops, cells, profile.ops)
 
 
-def merge_capture(profile, capture: dict) -> None:
-    """Fold capture records ({functions, tapes, graphs, python, cells, warnings, machine}) into the profile."""
+def merge_capture(profile, capture: dict, steps: bool = True) -> None:
+    """Fold capture records ({functions, tapes, graphs, python, cells, warnings, machine}) into the profile.
+    ``steps=False``: the step summary already took the calls' tracing time (``analyze(tracing_ps=...)``)."""
     profile.machine = dict(capture.get("machine") or {})
     functions = capture.get("functions", [])
     graphs = capture.get("graphs", [])
@@ -252,7 +253,9 @@ def merge_capture(profile, capture: dict) -> None:
     merge_python(profile, capture.get("python"), functions, cells, capture.get("autograph_lines"))
     profile.warnings += (list(capture.get("warnings", [])) + placement_warnings(profile, profile.graph["nodes"])
                          + copy_warnings(profile, copies))
-    profile.step_summary = summarize(profile.steps, profile.busy, tracing_by_call(functions), eager_op_count(profile))
+    if steps:
+        profile.step_summary = summarize(profile.steps, profile.busy, tracing_by_call(functions),
+                                         eager_op_count(profile))
     profile.findings = find(profile)
 
 

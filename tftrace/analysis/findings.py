@@ -23,8 +23,9 @@ _PLUMBING = {"_Arg", "_Retval", "NoOp", "Const", "_Send", "_Recv", "Identity", "
              "Placeholder"}
 
 
-def find(profile) -> list[dict]:
-    found = [rule(profile) for rule in RULES]
+def find(profile, extra: list | None = None) -> list[dict]:
+    """The ranked findings of ``profile``, with ``extra`` ones found elsewhere (e.g. a straggler worker)."""
+    found = [rule(profile) for rule in RULES] + list(extra or [])
     found = [f for f in found if f]
     found.sort(key=lambda f: (-_SEVERITY[f["severity"]], -f.get("impact_us", 0.0)))
     return found

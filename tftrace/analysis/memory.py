@@ -185,19 +185,23 @@ def _snapshots(plane, origin_ns: int) -> dict:
     out: dict = {}
     peaks: dict = {}
     for line in plane.lines:
-        if line._columns is not None:  # decoded already (one process): its name column says where
+        if line.present is not None and line.present.isdisjoint(by_index):  # its names are known: none of these
+            continue
+        decoded = line._columns is not None
+        if decoded or line._lazy:  # decoded already, or cheaply (a lazy line, in chunks): the names say where
             kinds = list(map(by_index.get, line.name_index, repeat(0)))
         else:  # reading the ids alone costs a third of decoding the line
             if by_id is None:
                 by_id = {mid: by_index[i] for mid, i in plane.index_of.items() if i in by_index}
             kinds = list(map(by_id.get, map(_METADATA_ID, line._events), repeat(0)))
+        if not decoded:
+            line.release()  # as it was (a lazy line's columns were freed by the pass that read them)
         if kinds.count(0) == len(kinds):
             line.done()  # a lazily parsed line with no memory events is not kept parsed
             continue
-        events = line._events
         base = (line.timestamp_ns - origin_ns) * 1000
-        for i in compress(range(len(kinds)), kinds):
-            event, kind = events[i], kinds[i]
+        for i, event in line.events_at(list(compress(range(len(kinds)), kinds))):
+            kind = kinds[i]
             stats = event.stats
             key = (kind, len(stats), stats[-1].metadata_id) if len(stats) else None  # StatReader.key, inlined
             name, reserved, allocated, group = read(stats, key)

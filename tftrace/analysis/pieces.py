@@ -12,6 +12,7 @@ from functools import cached_property
 
 from ..model import KernelStat, MemcpyStat, OpStat, row_tuple
 from . import device as gpu
+from . import vector
 from .aggregate import merge_sums, ps_to_us
 from .busy import gpu_busy, host_categories, line_busy, union_all
 from .call_windows import Windows
@@ -61,12 +62,18 @@ class HostNames:
 class Pieces:
     """The pieces of some XSpaces (one per host) and how to compute each."""
 
-    def __init__(self, spaces: list[Space], site_of_call: dict | None = None, keep_self_times: bool = False):
+    def __init__(self, spaces: list[Space], site_of_call: dict | None = None, keep_self_times: bool = False,
+                 np=None):
         self.spaces = spaces
         # keep each host line's op self times on the line for ``step_ops`` (one process only: a worker's are lost)
         self.keep_self_times = keep_self_times
+        # ``np``: numpy, to run the pieces as array operations (``vector``; one process only): a line's columns
+        # are freed once its piece is done, the call windows are read in the pieces and applied after them
+        self.np = np
+        self.site_of_call = site_of_call
         self.hosts = [_host_names(space) for space in spaces]
-        self.windows = [Windows(names.plane if names else None, site_of_call) for names in self.hosts]
+        self.windows = [Windows(names.plane if names else None, site_of_call) if np is None else None
+                        for names in self.hosts]
         self._correlation: dict = {}
         self.keys: list[tuple] = []  # (space index, plane index, line index or None)
         self.weights: list[int] = []  # estimated microseconds
@@ -87,18 +94,28 @@ class Pieces:
         s, p, n = key
         plane = self.spaces[s].planes[p]
         if n is not None:
-            out = self._host_line(plane.lines[n], self.hosts[s], self.windows[s])
-            plane.lines[n].done()
+            line = plane.lines[n]
+            if self.np is not None:
+                out = vector.host_line(self.np, line, self.hosts[s], self.site_of_call, self.keep_self_times)
+                line.release()
+                if len(line) >= vector.BIG_LINE:
+                    vector.trim()
+                return out
+            out = self._host_line(line, self.hosts[s], self.windows[s])
+            line.done()
             return out
         out = {"span": _span(plane.lines)}
         if gpu.is_gpu_plane(plane):
             out["busy"] = gpu_busy(plane)
-            tables = gpu.device_tables(plane, lambda: self.correlation(s))
+            *tables, out["gpu_busy"] = gpu.device_tables(plane, lambda: self.correlation(s))
             # rows travel as tuples (see ``parallel``)
             out["kernels"], out["device_ops"], out["memcpy"] = ([row_tuple(row) for row in rows]
                                                                 for rows in tables)
         for line in plane.lines:
-            line.done()
+            if self.np is not None:
+                line.release()
+            else:
+                line.done()
         return out
 
     def _host_line(self, line, names: HostNames, windows: Windows) -> dict:
@@ -125,19 +142,26 @@ class Pieces:
         """Rows of space ``s`` from all the pieces' results (in piece order)."""
         mine = [r for key, r in zip(self.keys, results) if key[0] == s]
         host = [r for r in mine if "ops" in r]
-        out = {"ops": [], "kernels": [], "memcpy": [], "functions": [], "steps": [], "call_ops": {}, "busy": {}}
+        out = {"ops": [], "kernels": [], "memcpy": [], "functions": [], "steps": [], "call_ops": {}, "busy": {},
+               "gpu_busy": [r["gpu_busy"] for r in mine if "gpu_busy" in r]}
         names = self.hosts[s]
         if names is not None:
             out["ops"] += op_rows(names.plane, names.parsed, merge_sums(r["ops"] for r in host))
             out["ops"] += eager_rows(names.plane, names.eager, merge_sums(r["eager"] for r in host))
             out["functions"], out["steps"] = function_rows(names.plane, [c for r in host for c in r["calls"]])
-            out["call_ops"] = call_op_times(names.parsed, merge_sums(r["call_ops"] for r in host))
+            if self.np is not None and self.site_of_call:  # the windows are known: apply them to the kept self times
+                windows = Windows(spans=[w for r in mine for w in r.get("call_windows", ())])
+                lines = [line for line in names.plane.lines if line.self_times]
+                out["call_ops"] = call_op_times(names.parsed, vector.call_op_sums(self.np, lines, windows))
+            else:
+                out["call_ops"] = call_op_times(names.parsed, merge_sums(r["call_ops"] for r in host))
         for r in mine:
             if "kernels" in r:
                 out["kernels"] += [KernelStat(*values) for values in r["kernels"]]
                 out["ops"] += [OpStat(*values) for values in r["device_ops"]]
                 out["memcpy"] += [MemcpyStat(*values) for values in r["memcpy"]]
-        out["busy"] = union_all(r["busy"] for r in mine if "busy" in r)
+        parts = (r["busy"] for r in mine if "busy" in r)
+        out["busy"] = union_all(parts) if self.np is None else vector.union_all(self.np, parts)
         spans = [r["span"] for r in mine if r["span"]]
         out["span_ps"] = max(e for _, e in spans) - min(b for b, _ in spans) if spans else 0
         return out

@@ -44,6 +44,16 @@ _MESSAGES = {
         ("duration_ps", 9, _F.TYPE_INT64, _F.LABEL_OPTIONAL, None, None),
         ("events", 4, _F.TYPE_MESSAGE, _F.LABEL_REPEATED, "XEvent", None),
     ],
+    # an XLine with its events left serialized: the lazy parse frames them in chunks (``xspace._chunks``)
+    "XLineChunk": [
+        ("id", 1, _F.TYPE_INT64, _F.LABEL_OPTIONAL, None, None),
+        ("display_id", 10, _F.TYPE_INT64, _F.LABEL_OPTIONAL, None, None),
+        ("name", 2, _F.TYPE_STRING, _F.LABEL_OPTIONAL, None, None),
+        ("display_name", 11, _F.TYPE_STRING, _F.LABEL_OPTIONAL, None, None),
+        ("timestamp_ns", 3, _F.TYPE_INT64, _F.LABEL_OPTIONAL, None, None),
+        ("duration_ps", 9, _F.TYPE_INT64, _F.LABEL_OPTIONAL, None, None),
+        ("events", 4, _F.TYPE_BYTES, _F.LABEL_REPEATED, None, None),
+    ],
     "XEvent": [
         ("metadata_id", 1, _F.TYPE_INT64, _F.LABEL_OPTIONAL, None, None),
         ("offset_ps", 2, _F.TYPE_INT64, _F.LABEL_OPTIONAL, None, 0),
@@ -111,30 +121,34 @@ def _file_descriptor():
 
 
 SERIALIZED = (
-    b'\n\x14tftrace/xplane.proto\x12\x13tensorflow.profiler"j\n\x06XSpace\x12+\n\x06planes\x18\x01 \x03'
-    b'(\x0b2\x1b.tensorflow.profiler.XPlane\x12\x0e\n\x06errors\x18\x02 \x03(\t\x12\x10\n\x08warnings'
-    b'\x18\x03 \x03(\t\x12\x11\n\thostnames\x18\x04 \x03(\t"\xba\x03\n\x06XPlane\x12\n\n\x02id\x18\x01 '
-    b'\x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12)\n\x05lines\x18\x03 \x03(\x0b2\x1a.tensorflow.pro'
-    b'filer.XLine\x12F\n\x0eevent_metadata\x18\x04 \x03(\x0b2..tensorflow.profiler.XPlane.EventMetadata'
-    b'Entry\x12D\n\rstat_metadata\x18\x05 \x03(\x0b2-.tensorflow.profiler.XPlane.StatMetadataEntry\x12)'
-    b'\n\x05stats\x18\x06 \x03(\x0b2\x1a.tensorflow.profiler.XStat\x1aY\n\x12EventMetadataEntry\x12\x0b'
-    b'\n\x03key\x18\x01 \x01(\x03\x122\n\x05value\x18\x02 \x01(\x0b2#.tensorflow.profiler.XEventMetadat'
-    b'a:\x028\x01\x1aW\n\x11StatMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\x03\x121\n\x05value\x18'
-    b'\x02 \x01(\x0b2".tensorflow.profiler.XStatMetadata:\x028\x01"\xa3\x01\n\x05XLine\x12\n\n\x02id'
-    b'\x18\x01 \x01(\x03\x12\x12\n\ndisplay_id\x18\n \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12'
-    b'\x14\n\x0cdisplay_name\x18\x0b \x01(\t\x12\x14\n\x0ctimestamp_ns\x18\x03 \x01(\x03\x12\x13\n\x0bd'
-    b'uration_ps\x18\t \x01(\x03\x12+\n\x06events\x18\x04 \x03(\x0b2\x1b.tensorflow.profiler.XEvent"'
-    b'\x95\x01\n\x06XEvent\x12\x13\n\x0bmetadata_id\x18\x01 \x01(\x03\x12\x13\n\toffset_ps\x18\x02 \x01'
-    b'(\x03H\x00\x12\x19\n\x0fnum_occurrences\x18\x05 \x01(\x03H\x00\x12\x13\n\x0bduration_ps\x18\x03 '
-    b'\x01(\x03\x12)\n\x05stats\x18\x04 \x03(\x0b2\x1a.tensorflow.profiler.XStatB\x06\n\x04data"\xad'
-    b'\x01\n\x05XStat\x12\x13\n\x0bmetadata_id\x18\x01 \x01(\x03\x12\x16\n\x0cdouble_value\x18\x02 \x01'
-    b'(\x01H\x00\x12\x16\n\x0cuint64_value\x18\x03 \x01(\x04H\x00\x12\x15\n\x0bint64_value\x18\x04 \x01'
-    b'(\x03H\x00\x12\x13\n\tstr_value\x18\x05 \x01(\tH\x00\x12\x15\n\x0bbytes_value\x18\x06 \x01(\x0cH'
-    b'\x00\x12\x13\n\tref_value\x18\x07 \x01(\x04H\x00B\x07\n\x05value"\x8f\x01\n\x0eXEventMetadata\x12'
-    b'\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0cdisplay_name\x18\x04 '
-    b'\x01(\t\x12\x10\n\x08metadata\x18\x03 \x01(\x0c\x12)\n\x05stats\x18\x05 \x03(\x0b2\x1a.tensorflow'
-    b'.profiler.XStat\x12\x10\n\x08child_id\x18\x06 \x03(\x03">\n\rXStatMetadata\x12\n\n\x02id\x18\x01 '
-    b'\x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bdescription\x18\x03 \x01(\tb\x06proto3'
+    b'\n\x14tftrace/xplane.proto\x12\x13tensorflow.profiler"j\n\x06XSpace\x12+\n\x06planes\x18\x01 '
+    b'\x03(\x0b2\x1b.tensorflow.profiler.XPlane\x12\x0e\n\x06errors\x18\x02 \x03(\t\x12\x10\n\x08warn'
+    b'ings\x18\x03 \x03(\t\x12\x11\n\thostnames\x18\x04 \x03(\t"\xba\x03\n\x06XPlane\x12\n\n\x02id'
+    b'\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12)\n\x05lines\x18\x03 \x03(\x0b2\x1a.ten'
+    b'sorflow.profiler.XLine\x12F\n\x0eevent_metadata\x18\x04 \x03(\x0b2..tensorflow.profiler.XPlane.'
+    b'EventMetadataEntry\x12D\n\rstat_metadata\x18\x05 \x03(\x0b2-.tensorflow.profiler.XPlane.StatMet'
+    b'adataEntry\x12)\n\x05stats\x18\x06 \x03(\x0b2\x1a.tensorflow.profiler.XStat\x1aY\n\x12EventMeta'
+    b'dataEntry\x12\x0b\n\x03key\x18\x01 \x01(\x03\x122\n\x05value\x18\x02 \x01(\x0b2#.tensorflow.pro'
+    b'filer.XEventMetadata:\x028\x01\x1aW\n\x11StatMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\x03'
+    b'\x121\n\x05value\x18\x02 \x01(\x0b2".tensorflow.profiler.XStatMetadata:\x028\x01"\xa3\x01\n\x05'
+    b'XLine\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x12\n\ndisplay_id\x18\n \x01(\x03\x12\x0c\n\x04name'
+    b'\x18\x02 \x01(\t\x12\x14\n\x0cdisplay_name\x18\x0b \x01(\t\x12\x14\n\x0ctimestamp_ns\x18\x03 '
+    b'\x01(\x03\x12\x13\n\x0bduration_ps\x18\t \x01(\x03\x12+\n\x06events\x18\x04 \x03(\x0b2\x1b.tens'
+    b'orflow.profiler.XEvent"\x8b\x01\n\nXLineChunk\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x12\n\ndispla'
+    b'y_id\x18\n \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0cdisplay_name\x18\x0b \x01('
+    b'\t\x12\x14\n\x0ctimestamp_ns\x18\x03 \x01(\x03\x12\x13\n\x0bduration_ps\x18\t \x01(\x03\x12\x0e'
+    b'\n\x06events\x18\x04 \x03(\x0c"\x95\x01\n\x06XEvent\x12\x13\n\x0bmetadata_id\x18\x01 \x01(\x03'
+    b'\x12\x13\n\toffset_ps\x18\x02 \x01(\x03H\x00\x12\x19\n\x0fnum_occurrences\x18\x05 \x01(\x03H'
+    b'\x00\x12\x13\n\x0bduration_ps\x18\x03 \x01(\x03\x12)\n\x05stats\x18\x04 \x03(\x0b2\x1a.tensorfl'
+    b'ow.profiler.XStatB\x06\n\x04data"\xad\x01\n\x05XStat\x12\x13\n\x0bmetadata_id\x18\x01 \x01(\x03'
+    b'\x12\x16\n\x0cdouble_value\x18\x02 \x01(\x01H\x00\x12\x16\n\x0cuint64_value\x18\x03 \x01(\x04H'
+    b'\x00\x12\x15\n\x0bint64_value\x18\x04 \x01(\x03H\x00\x12\x13\n\tstr_value\x18\x05 \x01(\tH\x00'
+    b'\x12\x15\n\x0bbytes_value\x18\x06 \x01(\x0cH\x00\x12\x13\n\tref_value\x18\x07 \x01(\x04H\x00B'
+    b'\x07\n\x05value"\x8f\x01\n\x0eXEventMetadata\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name'
+    b'\x18\x02 \x01(\t\x12\x14\n\x0cdisplay_name\x18\x04 \x01(\t\x12\x10\n\x08metadata\x18\x03 \x01('
+    b'\x0c\x12)\n\x05stats\x18\x05 \x03(\x0b2\x1a.tensorflow.profiler.XStat\x12\x10\n\x08child_id\x18'
+    b'\x06 \x03(\x03">\n\rXStatMetadata\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 '
+    b'\x01(\t\x12\x13\n\x0bdescription\x18\x03 \x01(\tb\x06proto3'
 )
 
 
@@ -175,4 +189,5 @@ XLine = _CLASSES["XLine"]
 XEvent = _CLASSES["XEvent"]
 XStat = _CLASSES["XStat"]
 XEventMetadata = _CLASSES["XEventMetadata"]
+XLineChunk = _CLASSES["XLineChunk"]
 XStatMetadata = _CLASSES["XStatMetadata"]
